@@ -1,0 +1,34 @@
+# Two commands for a newcomer: `make run` and `make test`. Both create .venv when absent.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
+
+.PHONY: run test eval install install-test clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[test]'
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+run: install
+	$(BIN)/xxgk run
+
+test: install-test
+	$(BIN)/python -m pytest
+
+eval: install
+	$(BIN)/python tests/score_corpus.py
+
+clean:
+	rm -rf $(VENV) data/warehouse.duckdb data/raw

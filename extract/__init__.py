@@ -1,0 +1,1 @@
+"""Sources, crawler, raw store and one reader per document format: bytes → Document."""

@@ -1,0 +1,63 @@
+"""The one document model every reader produces.
+
+A document is an ordered list of blocks: text lines and table grids, each with
+the page it sits on (1 for formats without pages). The parser in `transform/`
+only ever sees this model, never a file format.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Line:
+    text: str
+    page: int = 1
+
+
+@dataclass
+class Grid:
+    """A table as printed: rows of cell texts, merged cells repeated over their span.
+
+    `pages[i]` is the page of row i; `spans[i][j]` is True where cell j of row i
+    repeats a merged cell started in an earlier row or column (so the parser can
+    tell a repeated group label from a printed one).
+    """
+
+    rows: list[list[str]]
+    pages: list[int] = field(default_factory=list)
+    spans: list[list[bool]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if not self.pages:
+            self.pages = [1] * len(self.rows)
+        if not self.spans:
+            self.spans = [[False] * len(r) for r in self.rows]
+
+
+Block = Line | Grid
+
+
+@dataclass
+class Document:
+    format: str
+    blocks: list[Block] = field(default_factory=list)
+    title: str = ""  # a title the container states (HTML <title>, page header), if any
+    warnings: list[str] = field(default_factory=list)
+
+    def lines(self) -> list[Line]:
+        """All text, grids flattened row by row, in reading order."""
+        out: list[Line] = []
+        for b in self.blocks:
+            if isinstance(b, Line):
+                out.append(b)
+            else:
+                out.extend(Line("\t".join(r), p) for r, p in zip(b.rows, b.pages))
+        return out
+
+    def text(self) -> str:
+        return "\n".join(line.text for line in self.lines())
+
+
+class ReadError(Exception):
+    """A document that cannot be read: the message is recorded against it, the run goes on."""

@@ -1,0 +1,22 @@
+"""One reader per document format; `read_document` picks one by content, not by file name."""
+from __future__ import annotations
+
+from extract.document import Document, ReadError
+from extract.readers import docx, html, pdf, text
+from extract.readers.sniff import sniff_format
+
+READERS = {"pdf": pdf.read, "docx": docx.read, "html": html.read, "txt": text.read, "md": text.read}
+
+
+def read_document(data: bytes, name: str = "") -> Document:
+    """Bytes → Document. Raises ReadError with a specific message for anything unreadable."""
+    fmt = sniff_format(data, name)
+    reader = READERS.get(fmt)
+    if reader is None:
+        raise ReadError(f"unsupported format: {fmt}")
+    doc = reader(data)
+    doc.format = fmt
+    return doc
+
+
+__all__ = ["read_document", "sniff_format", "Document", "ReadError"]

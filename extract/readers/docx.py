@@ -1,0 +1,45 @@
+"""DOCX: paragraphs and tables in body order (python-docx), merged cells repeated over their span."""
+from __future__ import annotations
+
+import zipfile
+from io import BytesIO
+
+from extract.document import Document, Grid, Line, ReadError
+
+MAX_XML_BYTES = 50 * 1024 * 1024
+
+
+def read(data: bytes) -> Document:
+    import docx  # python-docx
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    try:
+        with zipfile.ZipFile(BytesIO(data)) as z:
+            if sum(i.file_size for i in z.infolist()) > MAX_XML_BYTES * 4:
+                raise ReadError("DOCX unpacks to more than the size limit")
+        d = docx.Document(BytesIO(data))
+    except ReadError:
+        raise
+    except Exception as e:  # python-docx raises many kinds on a damaged package
+        raise ReadError(f"corrupt DOCX: {e}") from None
+    doc = Document("docx")
+    for item in d.iter_inner_content():
+        if isinstance(item, Paragraph):
+            if item.text.strip():
+                doc.blocks.append(Line(item.text.strip()))
+        elif isinstance(item, Table):
+            rows: list[list[str]] = []
+            spans: list[list[bool]] = []
+            for r in item.rows:
+                seen: set[int] = set()
+                row, span = [], []
+                for c in r.cells:
+                    row.append(c.text.strip())
+                    span.append(id(c._tc) in seen)
+                    seen.add(id(c._tc))
+                rows.append(row)
+                spans.append(span)
+            if rows:
+                doc.blocks.append(Grid(rows, spans=spans))
+    return doc

@@ -1,0 +1,80 @@
+"""PDF with a text layer (pdfplumber): ruled tables as grids, the rest as lines, in reading order.
+
+A table that runs over a page break is one table: a grid that opens a page
+continues the grid that closed the previous one when their column counts agree
+(page footers such as "- 3 -" between them are dropped).
+"""
+from __future__ import annotations
+
+import re
+from io import BytesIO
+
+from extract.document import Document, Grid, Line, ReadError
+
+_FOOTER = re.compile(r"^[-—–\s]*\d+[-—–\s]*$|^第\s*\d+\s*页")
+TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
+
+
+def _page_blocks(page, number: int) -> list[tuple[float, Line | Grid]]:
+    blocks: list[tuple[float, Line | Grid]] = []
+    tables = page.find_tables(TABLE_SETTINGS)
+    boxes = [t.bbox for t in tables]
+    for t in tables:
+        rows = [[(c or "").strip() for c in r] for r in t.extract()]
+        if rows:
+            blocks.append((t.bbox[1], Grid(rows, pages=[number] * len(rows))))
+
+    def outside(obj) -> bool:
+        cx, cy = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
+        return not any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in boxes)
+
+    rest = page.filter(outside) if boxes else page
+    for ln in rest.extract_text_lines(layout=False, strip=True):
+        text = ln["text"].strip()
+        if text and not _FOOTER.match(text):
+            blocks.append((ln["top"], Line(text, number)))
+    blocks.sort(key=lambda b: b[0])
+    return blocks
+
+
+def read(data: bytes) -> Document:
+    import pdfplumber
+
+    doc = Document("pdf")
+    try:
+        pdf = pdfplumber.open(BytesIO(data))
+    except Exception as e:  # pdfminer raises many kinds on damaged or encrypted files
+        raise ReadError(_pdf_error(e)) from None
+    with pdf:
+        try:
+            n_chars = 0
+            for number, page in enumerate(pdf.pages, start=1):
+                n_chars += len(page.chars)
+                for _, block in _page_blocks(page, number):
+                    last = doc.blocks[-1] if doc.blocks else None
+                    if (
+                        isinstance(block, Grid)
+                        and isinstance(last, Grid)
+                        and last.pages[-1] == number - 1
+                        and len(block.rows[0]) == len(last.rows[0])
+                    ):
+                        last.rows.extend(block.rows)
+                        last.pages.extend(block.pages)
+                        last.spans.extend(block.spans)
+                    else:
+                        doc.blocks.append(block)
+                page.close()
+        except ReadError:
+            raise
+        except Exception as e:
+            raise ReadError(_pdf_error(e)) from None
+    if n_chars == 0:
+        raise ReadError("scanned PDF: no text layer")
+    return doc
+
+
+def _pdf_error(e: Exception) -> str:
+    name = type(e).__name__
+    if "Password" in name or "encrypt" in str(e).lower():
+        return "encrypted PDF"
+    return f"corrupt PDF: {name}: {e}"[:300]

@@ -1,0 +1,1 @@
+"""Prefect flows and the `xxgk` command line: wiring of extract → transform → load."""

@@ -1,0 +1,124 @@
+"""The `xxgk` command line (SPEC §6). Exit codes: 0 done, 1 some document failed, 2 usage error."""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="政府信息公开工作年度报告 → DuckDB warehouse.")
+console = Console()
+
+DbOpt = Annotated[Optional[Path], typer.Option("--db", help="warehouse file (default data/warehouse.duckdb)")]
+
+
+def _quiet_prefect(verbose: bool) -> None:
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    if not verbose:
+        os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+        os.environ.setdefault("PREFECT_LOGGING_TO_API_ENABLED", "false")
+
+
+def _default_db() -> Path:
+    from flows.pipeline import DEFAULT_DB
+
+    return DEFAULT_DB
+
+
+@app.command()
+def run(
+    input: Annotated[Optional[list[Path]], typer.Option("--input", help="file or folder (repeatable)")] = None,
+    year: Annotated[Optional[int], typer.Option("--year", help="only this year; replaces it in the warehouse")] = None,
+    db: DbOpt = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
+) -> None:
+    """Run the pipeline flow: discover → extract → transform → load, then print a summary."""
+    _quiet_prefect(verbose)
+    from flows.pipeline import run_flow
+
+    for p in input or []:
+        if not p.exists():
+            console.print(f"[red]no such file or folder: {p}[/red]")
+            raise typer.Exit(2)
+    summary = run_flow(inputs=[str(p) for p in input] if input else None, db=str(db or _default_db()), year=year)
+    print_summary(summary)
+    raise typer.Exit(summary.exit_code)
+
+
+def print_summary(summary) -> None:
+    t = Table(title=f"xxgk: {summary.documents} documents → {summary.db}")
+    for col in ("agency", "year", "template", "status", "received", "granted", "checks failed", "confidence", "source"):
+        t.add_column(col)
+    for r in sorted(summary.rows, key=lambda r: (str(r["agency"]), r["year"] or 0)):
+        color = {"ok": "green", "flagged": "yellow", "failed": "red", "skipped": "dim"}[r["status"]]
+        t.add_row(str(r["agency"] or "—"), str(r["year"] or "—"), str(r["template"] or "—"),
+                  f"[{color}]{r['status']}[/{color}]", _fmt(r["received"]), _fmt(r["granted"]),
+                  str(r["checks_failed"]), f"{r['confidence']:.2f}", Path(r["source"]).name)
+    console.print(t)
+    console.print("status: " + ", ".join(f"{k} {v}" for k, v in sorted(summary.by_status.items())))
+    for source, error in summary.failed:
+        console.print(f"[red]failed[/red] {source}: {error}")
+    console.print("warehouse rows: " + ", ".join(f"{k} {v}" for k, v in summary.counts.items()))
+
+
+def _fmt(v) -> str:
+    return "—" if v is None else (str(int(v)) if float(v).is_integer() else str(v))
+
+
+@app.command()
+def extract(
+    file: Path,
+    as_json: Annotated[bool, typer.Option("--json", help="print the report JSON of SPEC §4")] = False,
+) -> None:
+    """One document to the report JSON on stdout; no Prefect, no database."""
+    from flows.pipeline import extract_bytes, source_name
+
+    if not file.is_file():
+        console.print(f"[red]no such file: {file}[/red]")
+        raise typer.Exit(2)
+    data = file.read_bytes()
+    report = extract_bytes(data, source_name(file), hashlib.sha256(data).hexdigest())
+    out = report.to_json()
+    if as_json:
+        sys.stdout.write(json.dumps(out, ensure_ascii=False, indent=1) + "\n")
+    else:
+        console.print(f"{out['agency']} {out['year']} template={out['template']} status={out['status']} "
+                      f"cells={len(report.cells)} warnings={len(out['warnings'])}")
+        for w in out["warnings"]:
+            console.print(f"  [yellow]warning[/yellow] {w}")
+        if out["error"]:
+            console.print(f"  [red]error[/red] {out['error']}")
+    raise typer.Exit(1 if report.status == "failed" else 0)
+
+
+@app.command()
+def sql(query: str, db: DbOpt = None) -> None:
+    """Run a query on the warehouse (read-only) and print the result."""
+    import duckdb
+
+    path = db or _default_db()
+    if not path.exists():
+        console.print(f"[red]no warehouse at {path}: run `xxgk run` first[/red]")
+        raise typer.Exit(2)
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        rel = con.sql(query)
+    except duckdb.Error as e:
+        console.print(f"[red]{e}[/red]")
+        raise typer.Exit(2)
+    if rel is not None:
+        rel.show(max_rows=10000, max_width=10000)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

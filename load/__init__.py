@@ -1,0 +1,1 @@
+"""DuckDB: schema, loading, views. Knows reports and rows, never document formats."""

@@ -1,0 +1,44 @@
+"""Report → rows of the warehouse tables. Knows the Report, not the document formats."""
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime, timezone
+from typing import Any
+
+from transform.labels import norm
+from transform.report import Report
+
+
+def report_id(source: str) -> str:
+    """One id per source (path or URL): a changed document replaces its earlier version."""
+    return hashlib.sha1(source.encode("utf-8")).hexdigest()[:16]
+
+
+def agency_id(name: str | None) -> str | None:
+    return hashlib.sha1(norm(name).encode("utf-8")).hexdigest()[:12] if name else None
+
+
+def report_rows(report: Report, parser_version: str, loaded_at: datetime | None = None) -> dict[str, list[dict[str, Any]]]:
+    rid = report_id(report.source)
+    aid = agency_id(report.agency)
+    loaded_at = loaded_at or datetime.now(timezone.utc).replace(tzinfo=None)
+    reports = [{
+        "report_id": rid, "agency_id": aid, "agency": report.agency, "year": report.year,
+        "template": report.template, "source": report.source, "sha256": report.sha256,
+        "format": report.format, "status": report.status, "error": report.error or report.skip_reason,
+        "parser_version": parser_version, "loaded_at": loaded_at, "confidence": report.confidence,
+        "warnings": list(report.warnings),
+    }]
+    facts = [
+        {"report_id": rid, "agency_id": aid, "year": report.year, "table_name": t, "row_key": r, "col_key": c,
+         "value": None if cell.value is None else float(cell.value), "cell_status": cell.status,
+         "raw": cell.raw, "page": cell.page}
+        for (t, r, c), cell in report.cells.items()
+    ]
+    checks = [
+        {"report_id": rid, "rule": c.rule, "ok": c.ok, "where_": c.where, "expected": c.expected,
+         "actual": c.actual, "message": c.message}
+        for c in report.checks
+    ]
+    agencies = [{"agency_id": aid, "name": report.agency, "region": None, "level": None}] if aid else []
+    return {"agencies": agencies, "reports": reports, "facts": facts, "checks": checks}

@@ -1,0 +1,47 @@
+-- The warehouse tables of SPEC §5. Views live in views.sql.
+CREATE TABLE IF NOT EXISTS agencies (
+    agency_id   VARCHAR PRIMARY KEY,
+    name        VARCHAR NOT NULL,
+    region      VARCHAR,
+    level       VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS reports (
+    report_id      VARCHAR PRIMARY KEY,
+    agency_id      VARCHAR,
+    agency         VARCHAR,
+    year           INTEGER,
+    template       VARCHAR,
+    source         VARCHAR NOT NULL,
+    sha256         VARCHAR,
+    format         VARCHAR,
+    status         VARCHAR NOT NULL CHECK (status IN ('ok', 'flagged', 'failed', 'skipped')),
+    error          VARCHAR,
+    parser_version VARCHAR,
+    loaded_at      TIMESTAMP,
+    confidence     DOUBLE,
+    warnings       VARCHAR[]
+);
+
+CREATE TABLE IF NOT EXISTS facts (
+    report_id   VARCHAR NOT NULL,
+    agency_id   VARCHAR,
+    year        INTEGER,
+    table_name  VARCHAR NOT NULL,
+    row_key     VARCHAR NOT NULL,
+    col_key     VARCHAR NOT NULL,
+    value       DOUBLE,
+    cell_status VARCHAR NOT NULL CHECK (cell_status IN ('number', 'blank', 'na')),
+    raw         VARCHAR,
+    page        INTEGER
+);
+
+CREATE TABLE IF NOT EXISTS checks (
+    report_id VARCHAR NOT NULL,
+    rule      VARCHAR NOT NULL,
+    ok        BOOLEAN NOT NULL,
+    where_    VARCHAR,
+    expected  DOUBLE,
+    actual    DOUBLE,
+    message   VARCHAR
+);

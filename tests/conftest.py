@@ -1,0 +1,31 @@
+"""Shared fixtures: one Prefect test harness per session, the bundled samples, gold answers."""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "data" / "samples"
+GOLD = Path(__file__).parent / "fixtures" / "gold"
+
+
+@pytest.fixture(scope="session")
+def prefect_harness():
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield
+
+
+def gold(name: str) -> dict:
+    return json.loads((GOLD / f"{name}.json").read_text(encoding="utf-8"))
+
+
+def gold_cells(doc: dict) -> dict[tuple[str, str, str], object]:
+    return {(t, r, c): v for t, rows in doc.get("tables", {}).items() for r, cols in rows.items() for c, v in cols.items()}

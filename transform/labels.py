@@ -1,0 +1,42 @@
+"""Normalise printed labels so that spacing, line breaks, bracket widths, 1. vs 1、,
+Kangxi-radical code points and full-width forms do not matter, then match them."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from rapidfuzz import fuzz
+
+_DROP = re.compile(r"[\s\u3000\"'“”‘’「」『』《》<>()（）\[\]【】、，,。.：:；;·•\-—–_/\\|*#]+")
+_ENUM = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|\d+[.．、])")
+
+
+def nfkc(text: str) -> str:
+    """NFKC folds full-width digits/brackets and Kangxi radicals (⾏ U+2F8F → 行)."""
+    return unicodedata.normalize("NFKC", text)
+
+
+def norm(text: str) -> str:
+    """The comparable form of a label: NFKC, no whitespace, no punctuation."""
+    return _DROP.sub("", nfkc(text))
+
+
+def strip_enum(text: str) -> str:
+    """Drop leading enumerators (一、 （三） 2. 2、) repeatedly: '（四）无法提供1.本机关…' → '无法提供1.本机关…'."""
+    t = nfkc(text).strip()
+    while True:
+        m = _ENUM.match(t)
+        if not m:
+            return t
+        t = t[m.end():].strip()
+
+
+def similarity(label: str, text: str) -> float:
+    """0..100: how well `text` (normalised) contains canonical `label` (normalised)."""
+    if not label or not text:
+        return 0.0
+    if label in text:
+        return 100.0
+    if len(label) < 4:
+        return 0.0
+    return float(fuzz.partial_ratio(label, text))

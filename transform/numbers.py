@@ -1,0 +1,38 @@
+"""Read a printed cell value as printed: a number, blank, or not applicable — never a guess."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from transform.labels import nfkc
+
+NA_MARKS = {"/", "／", "—", "——", "-", "--", "－", "–", "无", "\\", "×", "不适用"}
+_UNIT = re.compile(r"(万元|元|件|个|项|次|条|人次)$")
+NUMBER = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
+
+
+@dataclass(frozen=True)
+class Value:
+    value: float | int | None
+    status: str  # number | blank | na
+    raw: str
+
+
+def as_number(text: str) -> float | int:
+    f = float(text)
+    return int(f) if f.is_integer() and "." not in text else (int(f) if f.is_integer() else f)
+
+
+def parse_value(raw: str) -> Value | None:
+    """A cell's value, or None when the text is not a value at all (a label)."""
+    t = nfkc(raw or "").strip().replace(",", "").replace(" ", "").replace("\u00a0", "")
+    if not t:
+        return Value(None, "blank", raw or "")
+    if t in NA_MARKS:
+        return Value(None, "na", raw)
+    t = _UNIT.sub("", t)
+    if t.startswith("+"):
+        t = t[1:]
+    if NUMBER.match(t):
+        return Value(as_number(t), "number", raw)
+    return None

@@ -1,0 +1,269 @@
+"""Document → Report: find sections 二/三/四, cut them into labelled rows of values,
+map rows to canonical keys by their labels and values to columns in printed order.
+
+Everything here works on the `Document` model, whatever format it came from:
+grid rows keep their cells (so blanks stay blank); text lines are cut into
+label runs and number runs.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from extract.document import Document, Grid, Line
+from transform import meta
+from transform.labels import nfkc, norm, similarity
+from transform.numbers import parse_value
+from transform.report import Cell, Report
+from transform.schema import REQUESTS_2021, REQUESTS_OTHER_AS_ONE, Table, tables_for
+
+SECTION_OF = {"二": "active", "三": "requests", "四": "review_litigation", "五": "problems", "六": "other"}
+_HEADING = re.compile(
+    r"(?:^|(?<=\s))(?P<n>[二三四五六])\s*[、.．]\s*"
+    r"(?=主动公开|收到和处理|[^。；\s]{0,16}行政复议|[^。；\s]{0,12}存在的主要问题|其他需要报告)"
+)
+_NUM_RUN = re.compile(r"[+-]?\d+(?:\.\d+)?")
+_ENUM_AFTER = re.compile(r"[.．、]\s*\D")
+_NOT_VALUE_AFTER = re.compile(r"^\s*(年|月|日|号|〕|\]|条|款|项|%|％|万人|人次|个工作日)")
+MATCH_MIN = 85.0
+LOOKAHEAD = 6
+
+
+@dataclass
+class Segment:
+    """A printed row: its label text and the raw value cells that follow it."""
+
+    label: str
+    values: list[str] = field(default_factory=list)
+    page: int = 1
+    grid: bool = False
+
+
+def split_sections(doc: Document) -> dict[str, list[tuple[object, int]]]:
+    """Section key → its content in order: text strings (from lines) and grid rows (lists of cells)."""
+    out: dict[str, list[tuple[object, int]]] = {}
+    current = "preamble"
+    for block in doc.blocks:
+        if isinstance(block, Line):
+            text = nfkc(block.text)
+            pos = 0
+            for m in _HEADING.finditer(text):
+                piece = text[pos:m.start()].strip()
+                if piece:
+                    out.setdefault(current, []).append((piece, block.page))
+                current = SECTION_OF[m.group("n")]
+                pos = m.start()
+            piece = text[pos:].strip()
+            if piece:
+                out.setdefault(current, []).append((piece, block.page))
+        else:
+            for row, page in zip(block.rows, block.pages):
+                first = nfkc(next((c for c in row if c.strip()), ""))
+                m = _HEADING.match(first)
+                if m and len([c for c in row if c.strip()]) == 1:
+                    current = SECTION_OF[m.group("n")]
+                out.setdefault(current, []).append(([nfkc(c) for c in row], page))
+    return out
+
+
+def _tokens(text: str) -> list[tuple[str, bool]]:
+    """Cut a text line into (piece, is_value) runs; enumerators (1. 2、) stay with their label."""
+    out: list[tuple[str, bool]] = []
+    for word in text.split():
+        pos = 0
+        for m in _NUM_RUN.finditer(word):
+            digits, end = m.group(), m.end()
+            after = word[end:]
+            if _ENUM_AFTER.match(after) and not re.match(r"[.．]\d", after):
+                # '02.其他法律…' in fused text: the last digit is the enumerator, the rest a value
+                if len(digits) > 1 and digits[:-1].lstrip("+-"):
+                    _push(out, word[pos:m.start()], False)
+                    _push(out, digits[:-1], True)
+                    pos = end - 1
+                continue
+            if _NOT_VALUE_AFTER.match(after) or word[max(0, m.start() - 1):m.start()] in ("第", "〔", "["):
+                continue
+            _push(out, word[pos:m.start()], False)
+            _push(out, digits, True)
+            pos = end
+        _push(out, word[pos:], False)
+    return out
+
+
+def _push(out: list[tuple[str, bool]], piece: str, is_value: bool) -> None:
+    if not piece:
+        return
+    if not is_value and parse_value(piece) is not None and piece.strip():
+        is_value = True  # '/', '—' and '无' standing alone are values (not applicable)
+    out.append((piece, is_value))
+
+
+def segments(content: list[tuple[object, int]]) -> list[Segment]:
+    """Cut a section's content into labelled rows."""
+    segs: list[Segment] = []
+    for item, page in content:
+        if isinstance(item, list):
+            segs.append(_grid_segment(item, page))
+            continue
+        cur: Segment | None = segs[-1] if segs and not segs[-1].grid else None
+        for piece, is_value in _tokens(item):
+            if is_value:
+                if cur is None:
+                    cur = Segment("", page=page)
+                    segs.append(cur)
+                cur.values.append(piece)
+            else:
+                if cur is None or cur.values:
+                    cur = Segment(piece, page=page)
+                    segs.append(cur)
+                else:
+                    cur.label += piece
+    return segs
+
+
+def _grid_segment(row: list[str], page: int) -> Segment:
+    """Label = the distinct text cells before the first value cell; values = every cell after it."""
+    label_parts: list[str] = []
+    first_value = len(row)
+    for j, cell in enumerate(row):
+        v = parse_value(cell)
+        if v is not None and v.status == "number":
+            first_value = j
+            break
+        if v is None and cell not in label_parts:
+            label_parts.append(cell)
+    # cells between the last label cell and the first number are blank or n/a values
+    last_label = max((j for j in range(first_value) if parse_value(row[j]) is None), default=-1)
+    values = row[last_label + 1:]
+    return Segment(" ".join(label_parts), values, page, grid=True)
+
+
+def _match(table: Table, seg: Segment, start: int, group: str) -> int | None:
+    """Index of the canonical row `seg` prints, among the next few after `start`."""
+    text = norm(seg.label)
+    best, best_score = None, 0.0
+    for i in range(start, min(len(table.rows), start + LOOKAHEAD)):
+        row = table.rows[i]
+        score = max(similarity(norm(lbl), text) for lbl in (row.label, *row.aliases))
+        if row.group and group and row.group != group and norm(row.label) not in text:
+            score -= 20
+        bonus = len(row.label) / 100  # prefer the most specific label
+        if score >= MATCH_MIN and score + bonus > best_score:
+            best, best_score = i, score + bonus
+    return best
+
+
+def _fill(report: Report, table: Table, key: str, cols: tuple[str, ...], values: list[str], page: int) -> bool:
+    for col, raw in zip(cols, values):
+        v = parse_value(raw)
+        if v is None:
+            report.warnings.append(f"{table.key}/{key}/{col}: unreadable cell {raw!r}")
+            continue
+        report.cells[(table.key, key, col)] = Cell(v.value, v.status, raw, page)
+    return True
+
+
+def _fit(values: list[str], n: int) -> list[str] | None:
+    """Trim blank cells at the ends (merged-label remnants) until the row has n values."""
+    vals = list(values)
+    while len(vals) > n and not vals[0].strip():
+        vals.pop(0)
+    while len(vals) > n and not vals[-1].strip():
+        vals.pop()
+    return vals if len(vals) == n else None
+
+
+def map_rows(report: Report, table: Table, segs: list[Segment]) -> None:
+    cursor, group = 0, ""
+    for seg in segs:
+        text = norm(seg.label)
+        for g in ("不予公开", "无法提供", "不予处理", "其他处理"):
+            if g in text:
+                group = g
+        if not seg.values:
+            continue
+        i = _match(table, seg, cursor, group)
+        if i is None:
+            continue
+        row = table.rows[i]
+        n = len(row.cols)
+        vals = _fit([v for v in seg.values], n)
+        if vals is None and not seg.grid and len(seg.values) == 1 and n > 1:
+            report.warnings.append(
+                f"{table.key}/{row.key}: digits {seg.values[0]!r} fused without separators; cells left out"
+            )
+            cursor = i + 1
+            continue
+        if vals is None:
+            # the row may be a header echo ('总计' over numbers of the next row): only warn for printed numbers
+            report.warnings.append(
+                f"{table.key}/{row.key}: {len(seg.values)} values for {n} cells ({' | '.join(seg.values)}); cells left out"
+            )
+            cursor = i + 1
+            continue
+        _fill(report, table, row.key, row.cols, vals, seg.page)
+        cursor = i + 1
+    for row in table.rows:
+        if not any((table.key, row.key, c) in report.cells for c in row.cols):
+            report.warnings.append(f"{table.key}/{row.key}: row not found")
+
+
+def map_review(report: Report, table: Table, segs: list[Segment]) -> None:
+    """Table 四 prints one row of 15 numbers (or three blocks of 5) under a two-level header."""
+    flat: list[tuple[str, int]] = []
+    for seg in segs:
+        if sum(1 for v in seg.values if (pv := parse_value(v)) is not None and pv.status == "number") >= 3:
+            flat.extend((v, seg.page) for v in seg.values)
+    cols = [(r.key, c) for r in table.rows for c in r.cols]
+    vals = _fit([v for v, _ in flat], len(cols))
+    if vals is None and len(flat) > len(cols):
+        extra = [v for v, _ in flat[len(cols):]]
+        report.warnings.append(f"review_litigation: {len(flat)} values for {len(cols)} cells; extra {extra} ignored")
+        vals = [v for v, _ in flat[: len(cols)]]
+    if vals is None:
+        report.warnings.append(f"review_litigation: {len(flat)} values for {len(cols)} cells; table left out")
+        return
+    pages = [p for _, p in flat]
+    for (row, col), raw, page in zip(cols, vals, pages):
+        v = parse_value(raw)
+        if v is None:
+            report.warnings.append(f"review_litigation/{row}/{col}: unreadable cell {raw!r}")
+            continue
+        report.cells[(table.key, row, col)] = Cell(v.value, v.status, raw, page)
+
+
+def parse(doc: Document, source: str = "", sha256: str = "") -> Report:
+    report = Report(source=source, sha256=sha256, format=doc.format)
+    report.warnings.extend(doc.warnings)
+    lines = [line.text for line in doc.lines()]
+    body = "\n".join(lines)
+    title = meta.find_title(lines, doc.title)
+    report.year = meta.year_of(title, body)
+    report.agency = meta.agency_of(title) if title else None
+    report.template = meta.detect_template(body, report.year)
+    if not meta.is_annual_report(title, body):
+        report.template = None
+        report.skip_reason = "not an annual report (no 政府信息公开…年度报告 title)"
+        return report
+    if report.template == "pre2019":
+        report.skip_reason = "free-form report before the 2019 format: no standard tables"
+        return report
+    sections = split_sections(doc)
+    tables = tables_for(report.template)
+    req_text = norm(" ".join(str(x) for x, _ in sections.get("requests", [])))
+    if "逾期不补正" in req_text or "缴纳费用" in req_text:
+        tables["requests"] = REQUESTS_2021
+    else:
+        tables["requests"] = REQUESTS_OTHER_AS_ONE
+    for key, table in tables.items():
+        segs = segments(sections.get(key, []))
+        if not segs:
+            report.warnings.append(f"{key}: section not found")
+            continue
+        if key == "review_litigation":
+            map_review(report, table, segs)
+        else:
+            map_rows(report, table, segs)
+    if not report.cells:
+        report.error = "no standard tables found"
+    return report

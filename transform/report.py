@@ -1,0 +1,97 @@
+"""The Report: canonical cells with raw text, page and status, plus template, agency, year,
+checks and warnings. Its JSON is SPEC §4."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from transform.schema import TABLES
+
+SCHEMA = "xxgk.report/1"
+
+
+@dataclass
+class Cell:
+    value: float | int | None
+    status: str  # number | blank | na
+    raw: str = ""
+    page: int | None = None
+
+
+@dataclass
+class Check:
+    rule: str
+    where: str
+    ok: bool
+    expected: float | None = None
+    actual: float | None = None
+    message: str = ""
+
+
+@dataclass
+class Report:
+    source: str
+    sha256: str = ""
+    format: str = ""
+    agency: str | None = None
+    year: int | None = None
+    template: str | None = None
+    cells: dict[tuple[str, str, str], Cell] = field(default_factory=dict)
+    checks: list[Check] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    error: str | None = None
+    skip_reason: str | None = None
+
+    def get(self, table: str, row: str, col: str) -> float | int | None:
+        c = self.cells.get((table, row, col))
+        return c.value if c else None
+
+    @property
+    def status(self) -> str:
+        if self.error:
+            return "failed"
+        if self.skip_reason:
+            return "skipped"
+        if any(not c.ok for c in self.checks) or self.warnings:
+            return "flagged"
+        return "ok"
+
+    @property
+    def confidence(self) -> float:
+        """Share of expected cells read and passing every check they take part in (0..1)."""
+        if self.status in ("failed", "skipped"):
+            return 0.0
+        from transform.schema import tables_for
+
+        expected = sum(len(r.cols) for t in tables_for(self.template or "").values() for r in t.rows)
+        if not expected:
+            return 0.0
+        read = min(len(self.cells), expected) / expected
+        failed = sum(1 for c in self.checks if not c.ok)
+        return round(read * (0.9 ** failed), 3)
+
+    def tables(self) -> dict[str, dict[str, dict[str, Any]]]:
+        out: dict[str, dict[str, dict[str, Any]]] = {}
+        for (t, r, c), cell in self.cells.items():
+            out.setdefault(t, {}).setdefault(r, {})[c] = cell.value
+        return {t: out[t] for t in TABLES if t in out}
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "schema": SCHEMA,
+            "source": self.source,
+            "sha256": self.sha256,
+            "format": self.format,
+            "agency": self.agency,
+            "year": self.year,
+            "template": self.template,
+            "status": self.status,
+            "confidence": self.confidence,
+            "error": self.error,
+            "tables": self.tables(),
+            "checks": [
+                {"rule": c.rule, "where": c.where, "ok": c.ok, "expected": c.expected, "actual": c.actual, "message": c.message}
+                for c in self.checks
+            ],
+            "warnings": list(self.warnings),
+        }
