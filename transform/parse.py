@@ -15,7 +15,8 @@ from transform import meta
 from transform.labels import nfkc, norm, similarity
 from transform.numbers import parse_value
 from transform.report import Cell, Report
-from transform.schema import REQUESTS_2021, REQUESTS_OTHER_AS_ONE, Table, tables_for
+from transform.fused import resolve_fused
+from transform.schema import REQUESTS_2021, REQUESTS_OTHER_AS_ONE, Row, Table, tables_for
 
 SECTION_OF = {"二": "active", "三": "requests", "四": "review_litigation", "五": "problems", "六": "other"}
 _HEADING = re.compile(
@@ -175,6 +176,7 @@ def _fit(values: list[str], n: int) -> list[str] | None:
 
 def map_rows(report: Report, table: Table, segs: list[Segment]) -> None:
     cursor, group = 0, ""
+    pending: list[tuple[Row, Segment]] = []
     for seg in segs:
         text = norm(seg.label)
         for g in ("不予公开", "无法提供", "不予处理", "其他处理"):
@@ -187,11 +189,9 @@ def map_rows(report: Report, table: Table, segs: list[Segment]) -> None:
             continue
         row = table.rows[i]
         n = len(row.cols)
-        vals = _fit([v for v in seg.values], n)
-        if vals is None and not seg.grid and len(seg.values) == 1 and n > 1:
-            report.warnings.append(
-                f"{table.key}/{row.key}: digits {seg.values[0]!r} fused without separators; cells left out"
-            )
+        vals = _fit(seg.values, n)
+        if vals is None and not seg.grid:
+            pending.append((row, seg))  # digits of neighbouring cells ran together: solved below
             cursor = i + 1
             continue
         if vals is None:
@@ -203,8 +203,9 @@ def map_rows(report: Report, table: Table, segs: list[Segment]) -> None:
             continue
         _fill(report, table, row.key, row.cols, vals, seg.page)
         cursor = i + 1
+    resolve_fused(report, table, pending)
     for row in table.rows:
-        if not any((table.key, row.key, c) in report.cells for c in row.cols):
+        if not any((table.key, row.key, c) in report.cells for c in row.cols) and row not in [p[0] for p in pending]:
             report.warnings.append(f"{table.key}/{row.key}: row not found")
 
 
