@@ -8,14 +8,14 @@ label runs and number runs.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
-from extract.document import Document, Grid, Line
+from extract.document import Document, Line
 from transform import meta
 from transform.labels import nfkc, norm, similarity
 from transform.numbers import parse_value
 from transform.report import Cell, Report
 from transform.fused import resolve_fused
+from transform.tokens import Segment, text_segments
 from transform.schema import REQUESTS_2021, REQUESTS_OTHER_AS_ONE, Row, Table, tables_for
 
 SECTION_OF = {"二": "active", "三": "requests", "四": "review_litigation", "五": "problems", "六": "other"}
@@ -23,21 +23,8 @@ _HEADING = re.compile(
     r"(?:^|(?<=\s))(?P<n>[二三四五六])\s*[、.．]\s*"
     r"(?=主动公开|收到和处理|[^。；\s]{0,16}行政复议|[^。；\s]{0,12}存在的主要问题|其他需要报告)"
 )
-_NUM_RUN = re.compile(r"[+-]?\d+(?:\.\d+)?")
-_ENUM_AFTER = re.compile(r"[.．、]\s*\D")
-_NOT_VALUE_AFTER = re.compile(r"^\s*(年|月|日|号|〕|\]|条|款|项|%|％|万人|人次|个工作日)")
 MATCH_MIN = 85.0
 LOOKAHEAD = 6
-
-
-@dataclass
-class Segment:
-    """A printed row: its label text and the raw value cells that follow it."""
-
-    label: str
-    values: list[str] = field(default_factory=list)
-    page: int = 1
-    grid: bool = False
 
 
 def split_sections(doc: Document) -> dict[str, list[tuple[object, int]]]:
@@ -67,58 +54,14 @@ def split_sections(doc: Document) -> dict[str, list[tuple[object, int]]]:
     return out
 
 
-def _tokens(text: str) -> list[tuple[str, bool]]:
-    """Cut a text line into (piece, is_value) runs; enumerators (1. 2、) stay with their label."""
-    out: list[tuple[str, bool]] = []
-    for word in text.split():
-        pos = 0
-        for m in _NUM_RUN.finditer(word):
-            digits, end = m.group(), m.end()
-            after = word[end:]
-            if _ENUM_AFTER.match(after) and not re.match(r"[.．]\d", after):
-                # '02.其他法律…' in fused text: the last digit is the enumerator, the rest a value
-                if len(digits) > 1 and digits[:-1].lstrip("+-"):
-                    _push(out, word[pos:m.start()], False)
-                    _push(out, digits[:-1], True)
-                    pos = end - 1
-                continue
-            if _NOT_VALUE_AFTER.match(after) or word[max(0, m.start() - 1):m.start()] in ("第", "〔", "["):
-                continue
-            _push(out, word[pos:m.start()], False)
-            _push(out, digits, True)
-            pos = end
-        _push(out, word[pos:], False)
-    return out
-
-
-def _push(out: list[tuple[str, bool]], piece: str, is_value: bool) -> None:
-    if not piece:
-        return
-    if not is_value and parse_value(piece) is not None and piece.strip():
-        is_value = True  # '/', '—' and '无' standing alone are values (not applicable)
-    out.append((piece, is_value))
-
-
 def segments(content: list[tuple[object, int]]) -> list[Segment]:
-    """Cut a section's content into labelled rows."""
+    """Cut a section's content into labelled rows: grid rows keep their cells, text lines are tokenised."""
     segs: list[Segment] = []
     for item, page in content:
         if isinstance(item, list):
             segs.append(_grid_segment(item, page))
-            continue
-        cur: Segment | None = segs[-1] if segs and not segs[-1].grid else None
-        for piece, is_value in _tokens(item):
-            if is_value:
-                if cur is None:
-                    cur = Segment("", page=page)
-                    segs.append(cur)
-                cur.values.append(piece)
-            else:
-                if cur is None or cur.values:
-                    cur = Segment(piece, page=page)
-                    segs.append(cur)
-                else:
-                    cur.label += piece
+        else:
+            text_segments(item, page, segs)
     return segs
 
 

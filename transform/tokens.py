@@ -1,0 +1,74 @@
+"""Text lines → labelled rows: cut a line into label runs and number runs.
+
+Text copies of report pages lose cell boundaries: a row may arrive as
+`一、本年新收政府信息公开申请数量 44 0 0 0 0 0 44`, or with the cells fused
+(`行政规范性文件77132470`). Enumerators (1. 2、) stay with their label.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from transform.numbers import parse_value
+
+_NUM_RUN = re.compile(r"[+-]?\d+(?:\.\d+)?")
+_ENUM_AFTER = re.compile(r"[.．、]\s*\D")
+_NOT_VALUE_AFTER = re.compile(r"^\s*(年|月|日|号|〕|\]|条|款|项|%|％|万人|人次|个工作日)")
+
+
+@dataclass
+class Segment:
+    """A printed row: its label text and the raw value cells that follow it."""
+
+    label: str
+    values: list[str] = field(default_factory=list)
+    page: int = 1
+    grid: bool = False
+
+
+def _tokens(text: str) -> list[tuple[str, bool]]:
+    """Cut a text line into (piece, is_value) runs; enumerators (1. 2、) stay with their label."""
+    out: list[tuple[str, bool]] = []
+    for word in text.split():
+        pos = 0
+        for m in _NUM_RUN.finditer(word):
+            digits, end = m.group(), m.end()
+            after = word[end:]
+            if _ENUM_AFTER.match(after) and not re.match(r"[.．]\d", after):
+                # '02.其他法律…' in fused text: the last digit is the enumerator, the rest a value
+                if len(digits) > 1 and digits[:-1].lstrip("+-"):
+                    _push(out, word[pos:m.start()], False)
+                    _push(out, digits[:-1], True)
+                    pos = end - 1
+                continue
+            if _NOT_VALUE_AFTER.match(after) or word[max(0, m.start() - 1):m.start()] in ("第", "〔", "["):
+                continue
+            _push(out, word[pos:m.start()], False)
+            _push(out, digits, True)
+            pos = end
+        _push(out, word[pos:], False)
+    return out
+
+
+def _push(out: list[tuple[str, bool]], piece: str, is_value: bool) -> None:
+    if not piece:
+        return
+    if not is_value and parse_value(piece) is not None and piece.strip():
+        is_value = True  # '/', '—' and '无' standing alone are values (not applicable)
+    out.append((piece, is_value))
+
+
+def text_segments(text: str, page: int, segs: list[Segment]) -> None:
+    """Append the rows of one text line to `segs`; a line may continue the previous text row."""
+    cur: Segment | None = segs[-1] if segs and not segs[-1].grid else None
+    for piece, is_value in _tokens(text):
+        if is_value:
+            if cur is None:
+                cur = Segment("", page=page)
+                segs.append(cur)
+            cur.values.append(piece)
+        elif cur is None or cur.values:
+            cur = Segment(piece, page=page)
+            segs.append(cur)
+        else:
+            cur.label += piece
