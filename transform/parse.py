@@ -104,11 +104,11 @@ def _grid_segment(row: list[str], page: int) -> Segment:
     return Segment(" ".join(label_parts), values, page, grid=True)
 
 
-def _match(table: Table, seg: Segment, start: int, group: str) -> int | None:
-    """Index of the canonical row `seg` prints, among the next few after `start`."""
+def _match(table: Table, seg: Segment, start: int, group: str, limit: int | None = None) -> int | None:
+    """Index of the canonical row `seg` prints, among the next few after `start` (or up to `limit`)."""
     text = norm(seg.label)
     best, best_score = None, 0.0
-    for i in range(start, min(len(table.rows), start + LOOKAHEAD)):
+    for i in range(start, min(len(table.rows), start + LOOKAHEAD if limit is None else limit)):
         row = table.rows[i]
         score = max(similarity(norm(lbl), text) for lbl in (row.label, *row.aliases))
         if row.group and group and row.group != group and norm(row.label) not in text:
@@ -156,6 +156,7 @@ def _gap_row(table: Table, segs: list[Segment], k: int, cursor: int, group: str)
 
 def map_rows(report: Report, table: Table, segs: list[Segment]) -> None:
     cursor, group, header = 0, "", []
+    seen: set[str] = set()
     pending: list[tuple[Row, Segment]] = []
     for k, seg in enumerate(segs):
         text = norm(seg.label)
@@ -166,9 +167,14 @@ def map_rows(report: Report, table: Table, segs: list[Segment]) -> None:
         if not seg.values:
             continue
         i = _match(table, seg, cursor, group) if text else _gap_row(table, segs, k, cursor, group)
+        if i is None and text:  # a block printed out of order (converters move tables): an earlier unread row
+            i = _match(table, seg, 0, group, limit=cursor)
+            if i is not None and any((table.key, table.rows[i].key, c) in report.cells for c in table.rows[i].cols):
+                i = None
         if i is None:
             continue
         row = table.rows[i]
+        seen.add(row.key)
         cols = row.cols
         if not text:
             report.warnings.append(f"{table.key}/{row.key}: row printed without its label; placed by table order")
@@ -196,7 +202,7 @@ def map_rows(report: Report, table: Table, segs: list[Segment]) -> None:
         cursor = i + 1
     resolve_fused(report, table, pending)
     for row in table.rows:
-        if not any((table.key, row.key, c) in report.cells for c in row.cols) and row not in [p[0] for p in pending]:
+        if row.key not in seen:
             report.warnings.append(f"{table.key}/{row.key}: row not found")
 
 
@@ -231,7 +237,7 @@ def parse(doc: Document, source: str = "", sha256: str = "") -> Report:
     body = "\n".join(lines)
     title = meta.find_title(lines, doc.title)
     report.year = meta.year_of(title, body)
-    report.agency = meta.agency_of(title) if title else None
+    report.agency = meta.find_agency(title, lines)
     report.template = meta.detect_template(body, report.year)
     if not meta.is_annual_report(title, body):
         report.template = None
