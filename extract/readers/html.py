@@ -90,10 +90,13 @@ def _nearest_table(el):
 
 def read(data: bytes) -> Document:
     text = decode(data)
+    parser = lhtml.HTMLParser()
     try:
-        root = lhtml.document_fromstring(text)
+        root = lhtml.document_fromstring(text, parser=parser)
     except (etree.ParserError, ValueError) as e:
         raise ReadError(f"malformed HTML: {e}") from None
+    if any(e.type_name == "ERR_RESOURCE_LIMIT" for e in parser.error_log):  # libxml2 drops what lies deeper
+        raise ReadError("HTML nested too deeply: over 256 levels, content below would be lost")
     doc = Document("html")
     title = root.find(".//title")
     if title is not None and title.text:
@@ -133,4 +136,15 @@ def read(data: bytes) -> Document:
     body = root.find(".//body")
     walk(body if body is not None else root)
     flush()
+    if not doc.blocks:
+        raise ReadError(_why_no_text(root, text))
     return doc
+
+
+def _why_no_text(root, text: str) -> str:
+    """Name the likely cause of a page without text: script-rendered content or text lost in broken markup."""
+    if root.find(".//script") is not None:
+        return "HTML page without text: its content is loaded by script"
+    if re.search(r"[\u4e00-\u9fff]", re.sub(r"<title>.*?</title>", "", text, flags=re.S | re.I)):
+        return "malformed HTML: its text sits inside broken markup (an unclosed tag or quote)"
+    return "HTML page without text"
