@@ -167,6 +167,8 @@ def map_rows(report: Report, table: Table, segs: list[Segment]) -> None:
         if not seg.values:
             continue
         i = _match(table, seg, cursor, group) if text else _gap_row(table, segs, k, cursor, group)
+        if i is None and text:  # rows left out of the print: a later row
+            i = _match(table, seg, cursor, group, limit=len(table.rows))
         if i is None and text:  # a block printed out of order (converters move tables): an earlier unread row
             i = _match(table, seg, 0, group, limit=cursor)
             if i is not None and any((table.key, table.rows[i].key, c) in report.cells for c in table.rows[i].cols):
