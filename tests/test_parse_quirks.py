@@ -41,6 +41,14 @@ def test_colspan_value_is_one_printed_value():
     assert active(r, "licensing") == {"decisions": 2629}
 
 
+def test_colspan_copied_into_a_tab_separated_copy():
+    r = text_report("二、主动公开政府信息情况\n信息内容\t本年处理决定数量\t本年处理决定数量\n行政许可\t7\t7\n"
+                    "行政处罚\t3\t4\n")
+    assert active(r, "licensing") == {"decisions": 7}
+    assert active(r, "penalty") == {}  # two different numbers for one cell: left out, warned
+    assert any(w.startswith("active/penalty:") for w in r.warnings)
+
+
 def test_header_and_body_colspans_disagree():
     """2019 layout: header 上一年 | 本年增/减 (2 cols) | 处理决定; body 0 (2 cols) | 3 | 5."""
     page = ('<tr><td>信息内容</td><td>上一年项目数量</td><td colspan="2">本年增/减</td><td>处理决定数量</td></tr>'

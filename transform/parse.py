@@ -184,6 +184,9 @@ def map_rows(report: Report, table: Table, segs: list[Segment]) -> None:
             cols = tuple(header)  # the header names the columns this row prints
         n = len(cols)
         vals = _fit(seg.values, n)
+        printed = [v for v in seg.values if v.strip()]
+        if vals is None and n == 1 and seg.grid and len(set(printed)) == 1:
+            vals = printed[:1]  # one value copied over a merged cell's columns (a copy that lost the colspan)
         if vals is None and seg.grid and not any(v.strip() for v in seg.values):
             continue  # a header or group-label row: its empty cells are layout, not values
         if vals is None and not seg.grid:
