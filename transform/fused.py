@@ -134,12 +134,17 @@ def resolve_fused(report: Report, table: Table, runs: list[FusedRun]) -> None:
     for (t, r, c), cell in report.cells.items():
         if t == table.key:
             known[(r, c)] = Decimal(str(cell.value)) if cell.status == "number" else Decimal(0)
-    open_cells = {k for run in runs for k in run.cells}
+    open_cells = {k for run in runs if any(v.strip() for v in run.values) for k in run.cells}
+    known.update({k: Decimal(0) for run in runs if not any(v.strip() for v in run.values) for k in run.cells})
     eqs = [eq for eq in equations(table) if all(k in known or k in open_cells for k in eq[0] + eq[1])]
 
     cands: list[list[tuple[str, ...]]] = []
     live: list[FusedRun] = []
     for run in runs:
+        if not any(v.strip() for v in run.values):  # a row printed with nothing in it
+            for k in run.cells:
+                report.cells[(table.key, *k)] = Cell(None, "blank", "", run.page)
+            continue
         where = f"{table.key}/{run.cells[0][0]}" + (f"…{run.cells[-1][0]}" if run.cells[-1][0] != run.cells[0][0] else "")
         if _count_bound(run.values, len(run.cells)) > MAX_SPLITS:
             report.warnings.append(f"{where}: digits {run.text!r} fused; too many ways to split; cells left out")
