@@ -14,14 +14,14 @@ from transform import meta
 from transform.labels import nfkc, norm, similarity
 from transform.numbers import parse_value
 from transform.report import Cell, Report
-from transform.fused import resolve_fused
+from transform.fused import FusedRun, resolve_fused
 from transform.tokens import Segment, text_segments
-from transform.schema import REQUESTS_2021, REQUESTS_OTHER_AS_ONE, Row, Table, tables_for
+from transform.schema import REQUESTS_2021, REQUESTS_OTHER_AS_ONE, Table, tables_for
 
 SECTION_OF = {"二": "active", "三": "requests", "四": "review_litigation", "五": "problems", "六": "other"}
 _HEADING = re.compile(
-    r"(?:^|(?<=\s))(?P<n>[二三四五六])\s*[、.．]\s*"
-    r"(?=主动公开|收到和处理|[^。；\s]{0,16}行政复议|[^。；\s]{0,12}存在的主要问题|其他需要报告)"
+    r"(?<![\u4e00-\u9fff])(?P<n>[二三四五六])\s*[、.．]\s*"  # text copies run headings on: '…667三、收到'
+    r"(?=主动公开|收到和处理|[^。；\s]{0,16}行政\S?复议|[^。；\s]{0,12}存在的主要问题|其他需要报告)"
 )
 MATCH_MIN = 85.0
 LOOKAHEAD = 6
@@ -157,7 +157,7 @@ def _gap_row(table: Table, segs: list[Segment], k: int, cursor: int, group: str)
 def map_rows(report: Report, table: Table, segs: list[Segment]) -> None:
     cursor, group, header = 0, "", []
     seen: set[str] = set()
-    pending: list[tuple[Row, Segment]] = []
+    pending: list[FusedRun] = []
     for k, seg in enumerate(segs):
         text = norm(seg.label)
         for g in ("不予公开", "无法提供", "不予处理", "其他处理"):
@@ -190,7 +190,8 @@ def map_rows(report: Report, table: Table, segs: list[Segment]) -> None:
         if vals is None and seg.grid and not any(v.strip() for v in seg.values):
             continue  # a header or group-label row: its empty cells are layout, not values
         if vals is None and not seg.grid:
-            pending.append((row, seg))  # digits of neighbouring cells ran together: solved below
+            # digits of neighbouring cells ran together: solved below with the table's arithmetic
+            pending.append(FusedRun([(row.key, c) for c in row.cols], seg.values, seg.page))
             cursor = i + 1
             continue
         if vals is None:
@@ -214,11 +215,18 @@ def map_rows(report: Report, table: Table, segs: list[Segment]) -> None:
 def map_review(report: Report, table: Table, segs: list[Segment]) -> None:
     """Table 四 prints one row of 15 numbers (or three blocks of 5) under a two-level header."""
     flat: list[tuple[str, int]] = []
+    text_only = True
     for seg in segs:
-        if sum(1 for v in seg.values if (pv := parse_value(v)) is not None and pv.status == "number") >= 3:
+        numbers = [v for v in seg.values if (pv := parse_value(v)) is not None and pv.status == "number"]
+        # a text row whose digits ran together ('110024001510102') counts its digits, not its runs
+        if len(numbers) >= 3 or (not seg.grid and sum(len(v) for v in numbers) >= 3):
             flat.extend((v, seg.page) for v in seg.values)
+            text_only = text_only and not seg.grid
     cols = [(r.key, c) for r in table.rows for c in r.cols]
     vals = _fit([v for v, _ in flat], len(cols))
+    if vals is None and flat and text_only:
+        resolve_fused(report, table, [FusedRun(cols, [v for v, _ in flat], flat[0][1])])
+        return
     if vals is None and len(flat) > len(cols):
         extra = [v for v, _ in flat[len(cols):]]
         report.warnings.append(f"review_litigation: {len(flat)} values for {len(cols)} cells; extra {extra} ignored")
