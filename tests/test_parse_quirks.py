@@ -145,8 +145,10 @@ def test_too_few_values_leave_the_row_out_with_a_warning():
     assert r.status == "flagged"
 
 
-def test_amount_with_unit_reads_as_printed():
+def test_values_read_as_printed():
     assert parse_value("251000元").value == 251000
+    assert parse_value("１２").value == 12 and parse_value("1,234").value == 1234
+    assert parse_value("\u22123").value == -3 and parse_value("+5").value == 5
     assert parse_value("5949.088667").value == 5949.088667
 
 
@@ -158,6 +160,11 @@ def test_title_wrapped_over_two_lines_and_agency_from_the_line_above():
     assert (r.agency, r.year) == ("洪泽区人民政府", 2023)
     r = to_report(read_document("# 2025 年上海市人民政府办公厅政府信息公开\n工作年度报告\n正文".encode(), "r.md"))
     assert (r.agency, r.year) == ("上海市人民政府办公厅", 2025)
+
+
+def test_year_in_chinese_numerals_is_not_part_of_the_agency():
+    r = to_report(read_document("某县教育局二〇二三年度政府信息公开工作年度报告\n正文".encode(), "r.txt"))
+    assert (r.agency, r.year) == ("某县教育局", 2023)
 
 
 def test_page_title_with_site_name_and_agency_from_the_body():
@@ -174,3 +181,35 @@ def test_a_letter_in_the_report_column_is_skipped():
             "<p>根据《关于做好政府信息公开工作年度报告有关事项的通知》要求，现将落实情况函告如下。</p></body></html>")
     r = to_report(read_document(page.encode(), "r.html"))
     assert r.status == "skipped" and not r.cells
+
+
+def review(report: Report) -> dict:
+    return {(r, c): cell.value for (t, r, c), cell in report.cells.items() if t == "review_litigation"}
+
+
+def review_report(table_html: str, prose: str = "") -> Report:
+    page = (f"<p>{TITLE}</p><p>三、收到和处理政府信息公开申请情况</p><table>{REQ_HEAD}"
+            + tds("一、本年新收政府信息公开申请数量", "1", "0", "0", "0", "0", "0", "1")
+            + f"</table><p>四、政府信息公开行政复议、行政诉讼情况</p><table>{table_html}</table><p>{prose}</p>")
+    return to_report(read_document(page.encode(), "r.html"))
+
+
+def test_review_table_as_three_labelled_rows_with_blanks():
+    r = review_report(tds("", "结果维持", "结果纠正", "其他结果", "尚未审结", "总计")
+                      + tds("行政复议", "1", "", "", "", "1")
+                      + tds("行政诉讼（未经复议直接起诉）", "", "", "", "", "")
+                      + tds("行政诉讼（复议后起诉）", "0", "0", "0", "2", "2"))
+    got = review(r)
+    assert got[("review", "upheld")] == 1 and got[("review", "corrected")] is None
+    assert got[("litigation_after_review", "pending")] == 2
+    assert got[("litigation_direct", "total")] is None  # printed blank: null, never 0
+    assert len(got) == 15
+
+
+def test_review_row_of_fifteen_ignores_prose_numbers_after_the_table():
+    r = review_report(tds(*["行政复议"] * 5, *["行政诉讼"] * 10)
+                      + tds(*[str(i) for i in range(15)]),
+                      prose="（一）2024 年工作中存在问题的改进情况 针对 2024 年 1400 个 2025 年")
+    got = review(r)
+    assert got[("review", "upheld")] == 0 and got[("litigation_after_review", "total")] == 14
+    assert not any(w.startswith("review_litigation") for w in r.warnings)

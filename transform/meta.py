@@ -68,7 +68,7 @@ def agency_of(title: str) -> str | None:
     """The title minus its year and the words 政府信息公开工作年度报告."""
     t = _PREFIX.sub("", _clean(title))
     t = _TAIL.sub("", t)
-    t = re.sub(r"(?:19|20)\d{2}\s*年\s*度?", "", t)
+    t = re.sub(r"(?:(?:19|20)\d{2}|[〇零一二][〇零一二三四五六七八九]{3})\s*年\s*度?", "", t)
     t = re.sub(r"\s+", "", t).strip("“”\"《》")
     return t or None
 

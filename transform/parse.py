@@ -213,13 +213,24 @@ def map_rows(report: Report, table: Table, segs: list[Segment]) -> None:
 
 
 def map_review(report: Report, table: Table, segs: list[Segment]) -> None:
-    """Table 四 prints one row of 15 numbers (or three blocks of 5) under a two-level header."""
+    """Table 四 prints one row of 15 numbers (or three blocks of 5) under a two-level header,
+    or one labelled row of 5 per 行政复议 / 未经复议直接起诉 / 复议后起诉.
+
+    Where the section has a grid, only grid rows count: text around it is prose whose
+    numbers (years, counts) are not cells.
+    """
+    if _map_review_rows(report, table, [s for s in segs if s.grid]):
+        return
     flat: list[tuple[str, int]] = []
     text_only = True
+    has_grid = any(s.grid and _printed_values(s) for s in segs)
     for seg in segs:
         numbers = [v for v in seg.values if (pv := parse_value(v)) is not None and pv.status == "number"]
+        if has_grid and not seg.grid:
+            continue
         # a text row whose digits ran together ('110024001510102') counts its digits, not its runs
-        if len(numbers) >= 3 or (not seg.grid and sum(len(v) for v in numbers) >= 3):
+        if len(numbers) >= 3 or (not seg.grid and sum(len(v) for v in numbers) >= 3) or (
+                seg.grid and len(seg.values) >= 5 and _printed_values(seg)):
             flat.extend((v, seg.page) for v in seg.values)
             text_only = text_only and not seg.grid
     cols = [(r.key, c) for r in table.rows for c in r.cols]
@@ -241,6 +252,29 @@ def map_review(report: Report, table: Table, segs: list[Segment]) -> None:
             report.warnings.append(f"review_litigation/{row}/{col}: unreadable cell {raw!r}")
             continue
         report.cells[(table.key, row, col)] = Cell(v.value, v.status, raw, page)
+
+
+def _printed_values(seg: Segment) -> bool:
+    """The row prints at least one number or not-applicable mark (not only layout blanks)."""
+    return any((pv := parse_value(v)) is not None and pv.status != "blank" for v in seg.values)
+
+
+def _map_review_rows(report: Report, table: Table, segs: list[Segment]) -> bool:
+    """Table 四 printed as labelled rows of 5: fill them when all three are found."""
+    found: dict[str, Segment] = {}
+    for seg in segs:
+        text = norm(seg.label)
+        vals = _fit(seg.values, 5)
+        if not text or vals is None:
+            continue
+        i = _match(table, seg, 0, "", limit=len(table.rows))
+        if i is not None and table.rows[i].key not in found:
+            found[table.rows[i].key] = Segment(seg.label, vals, seg.page, grid=True)
+    if len(found) < len(table.rows) or not any(_printed_values(f) for f in found.values()):
+        return False
+    for row in table.rows:
+        _fill(report, table, row.key, row.cols, found[row.key].values, found[row.key].page)
+    return True
 
 
 def parse(doc: Document, source: str = "", sha256: str = "") -> Report:
