@@ -213,3 +213,25 @@ def test_review_row_of_fifteen_ignores_prose_numbers_after_the_table():
     got = review(r)
     assert got[("review", "upheld")] == 0 and got[("litigation_after_review", "total")] == 14
     assert not any(w.startswith("review_litigation") for w in r.warnings)
+
+
+def test_docx_merged_cells_read_once():
+    import io
+
+    import docx
+
+    d = docx.Document()
+    d.add_paragraph(TITLE)
+    d.add_paragraph("二、主动公开政府信息情况")
+    t = d.add_table(rows=2, cols=4)
+    for j, text in enumerate(["信息内容", "本年处理决定数量"]):
+        t.cell(0, j).text = text
+    t.cell(0, 1).merge(t.cell(0, 3))
+    t.cell(1, 0).text = "行政许可"
+    t.cell(1, 1).merge(t.cell(1, 3)).text = "2629"
+    d.add_paragraph("三、收到和处理政府信息公开申请情况")
+    buf = io.BytesIO()
+    d.save(buf)
+    r = to_report(read_document(buf.getvalue(), "r.docx"))
+    assert active(r, "licensing") == {"decisions": 2629}
+    assert r.cells[("active", "licensing", "decisions")].raw == "2629"
