@@ -16,7 +16,7 @@ from transform.numbers import parse_value
 from transform.report import Cell, Report
 from transform.fused import FusedRun, resolve_fused
 from transform.tokens import Segment, text_segments
-from transform.schema import REQUESTS_2021, REQUESTS_OTHER_AS_ONE, Row, Table, tables_for
+from transform.schema import REQUESTS_2021, REQUESTS_OTHER_AS_ONE, Table, tables_for
 
 SECTION_OF = {"二": "active", "三": "requests", "四": "review_litigation", "五": "problems", "六": "other"}
 _HEADING = re.compile(
@@ -45,7 +45,8 @@ def split_sections(doc: Document) -> dict[str, list[tuple[object, int]]]:
             if piece:
                 out.setdefault(current, []).append((piece, block.page))
         else:
-            for row, page in zip(block.rows, block.pages):
+            for i, page in enumerate(block.pages):
+                row = block.printed(i)
                 first = nfkc(next((c for c in row if c.strip()), ""))
                 m = _HEADING.match(first)
                 if m and len([c for c in row if c.strip()]) == 1:
@@ -55,14 +56,35 @@ def split_sections(doc: Document) -> dict[str, list[tuple[object, int]]]:
 
 
 def segments(content: list[tuple[object, int]]) -> list[Segment]:
-    """Cut a section's content into labelled rows: grid rows keep their cells, text lines are tokenised."""
+    """Cut a section's content into labelled rows: grid rows keep their cells, text lines are tokenised.
+
+    A grid row printed without its label right after a text line holding only a label
+    (a converter moved the wrapped label out of the table) takes that label.
+    """
     segs: list[Segment] = []
     for item, page in content:
         if isinstance(item, list):
-            segs.append(_grid_segment(item, page))
+            seg = _grid_segment(item, page)
+            prev = segs[-1] if segs else None
+            if not norm(seg.label) and seg.values and prev and not prev.grid and not prev.values and norm(prev.label):
+                prev.values, prev.grid = seg.values, True
+                continue
+            segs.append(seg)
         else:
             text_segments(item, page, segs)
     return segs
+
+
+def header_cols(table: Table, label: str) -> list[str]:
+    """Canonical columns a header row names, in printed order (labels of 4+ characters only:
+    short ones such as 其他 occur inside row labels too)."""
+    text = norm(label)
+    found = []
+    for col, col_label in table.col_labels.items():
+        key = norm(col_label)
+        if len(key) >= 4 and key in text:
+            found.append((text.index(key), col))
+    return [c for _, c in sorted(found)]
 
 
 def _grid_segment(row: list[str], page: int) -> Segment:
@@ -91,7 +113,8 @@ def _match(table: Table, seg: Segment, start: int, group: str) -> int | None:
         score = max(similarity(norm(lbl), text) for lbl in (row.label, *row.aliases))
         if row.group and group and row.group != group and norm(row.label) not in text:
             score -= 20
-        bonus = len(row.label) / 100  # prefer the most specific label
+        # a label printed whole: prefer the most specific; a fragment: prefer the earliest row
+        bonus = len(row.label) / 100 if norm(row.label) in text else -(i - start) / 100
         if score >= MATCH_MIN and score + bonus > best_score:
             best, best_score = i, score + bonus
     return best
@@ -117,22 +140,44 @@ def _fit(values: list[str], n: int) -> list[str] | None:
     return vals if len(vals) == n else None
 
 
+def _gap_row(table: Table, segs: list[Segment], k: int, cursor: int, group: str) -> int | None:
+    """The row an unlabelled grid row fills: the next expected one, when the next labelled
+    row printed is the one after it (exactly one row missing between them)."""
+    if not segs[k].grid:
+        return None
+    for nxt in segs[k + 1:]:
+        if nxt.values and norm(nxt.label):
+            j = _match(table, nxt, cursor, group)
+            return cursor if j == cursor + 1 else None
+        if nxt.values:
+            return None
+    return None
+
+
 def map_rows(report: Report, table: Table, segs: list[Segment]) -> None:
-    cursor, group = 0, ""
+    cursor, group, header = 0, "", []
     pending: list[FusedRun] = []
-    for seg in segs:
+    for k, seg in enumerate(segs):
         text = norm(seg.label)
         for g in ("不予公开", "无法提供", "不予处理", "其他处理"):
             if g in text:
                 group = g
+        header = header_cols(table, seg.label) or header
         if not seg.values:
             continue
-        i = _match(table, seg, cursor, group)
+        i = _match(table, seg, cursor, group) if text else _gap_row(table, segs, k, cursor, group)
         if i is None:
             continue
         row = table.rows[i]
-        n = len(row.cols)
+        cols = row.cols
+        if not text:
+            report.warnings.append(f"{table.key}/{row.key}: row printed without its label; placed by table order")
+        if header and len(header) == len(seg.values) and set(header) <= set(cols):
+            cols = tuple(header)  # the header names the columns this row prints
+        n = len(cols)
         vals = _fit(seg.values, n)
+        if vals is None and seg.grid and not any(v.strip() for v in seg.values):
+            continue  # a header or group-label row: its empty cells are layout, not values
         if vals is None and not seg.grid:
             # digits of neighbouring cells ran together: solved below with the table's arithmetic
             pending.append(FusedRun([(row.key, c) for c in row.cols], seg.values, seg.page))
@@ -145,7 +190,10 @@ def map_rows(report: Report, table: Table, segs: list[Segment]) -> None:
             )
             cursor = i + 1
             continue
-        _fill(report, table, row.key, row.cols, vals, seg.page)
+        _fill(report, table, row.key, cols, vals, seg.page)
+        if len(cols) < len(row.cols):
+            missing = [c for c in row.cols if c not in cols]
+            report.warnings.append(f"{table.key}/{row.key}: columns {missing} not printed; cells left out")
         cursor = i + 1
     resolve_fused(report, table, pending)
     fused_rows = {r for run in pending for r, _ in run.cells}
