@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-USER_AGENT = "xxgk-crawler/0.1 (+https://github.com/xxgk; 政府信息公开年度报告 research crawler)"
+USER_AGENT = "xxgk-crawler/0.1 (annual government-information-disclosure reports; polite batch crawler)"
 RETRY_STATUS = {500, 502, 503, 504, 429}
 
 
