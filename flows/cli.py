@@ -12,6 +12,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from flows import publish_cli
+
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="政府信息公开工作年度报告 → DuckDB warehouse.")
 console = Console()
 
@@ -114,6 +116,10 @@ def sql(query: str, db: DbOpt = None) -> None:
         raise typer.Exit(2)
     if rel is not None:
         rel.show(max_rows=10000, max_width=10000)
+
+
+app.command()(publish_cli.export)
+app.command()(publish_cli.report)
 
 
 def main() -> None:
