@@ -1,6 +1,8 @@
 """DuckDB warehouse: schema, and loads that replace a report (or a year) in one transaction."""
 from __future__ import annotations
 
+import os
+import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -62,11 +64,21 @@ def load(con: duckdb.DuckDBPyConnection, batches: Iterable[dict[str, list[dict[s
         con.unregister("_ids")
         for t in ("agencies", "reports", "facts", "checks"):
             _insert(con, t, merged[t])
+        _crash_point()
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
         raise
     return len(ids)
+
+
+def _crash_point() -> None:
+    """Where the crash-safety test kills the process: every row written, nothing committed.
+    XXGK_TEST_PAUSE_IN_LOAD names a file to create before waiting to be killed."""
+    marker = os.environ.get("XXGK_TEST_PAUSE_IN_LOAD")
+    if marker:
+        Path(marker).touch()
+        time.sleep(600)
 
 
 def counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
