@@ -46,7 +46,7 @@ def sniff_format(data: bytes, name: str = "") -> str:
             with zipfile.ZipFile(BytesIO(data)) as z:
                 check_archive(z)
                 names = z.namelist()
-        except zipfile.BadZipFile as e:
+        except (zipfile.BadZipFile, NotImplementedError, ValueError, OSError, EOFError) as e:  # damaged directory
             raise ReadError(f"corrupt ZIP container (truncated DOCX/XLSX?): {e}") from None
         if "word/document.xml" in names:
             return "docx"
