@@ -64,12 +64,9 @@ def extract_document(path: str, raw_root: str) -> Report:
 
 @task(name="load-warehouse")
 def load_reports(reports: list[Report], db: str, year: int | None) -> dict[str, int]:
-    con = warehouse.connect(db)
-    try:
+    with warehouse.writing(db) as con:  # a private copy, swapped in atomically: readers never wait
         warehouse.load(con, (report_rows(r, PARSER_VERSION) for r in reports), replace_year=year)
         return warehouse.counts(con)
-    finally:
-        con.close()
 
 
 @dataclass

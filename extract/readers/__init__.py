@@ -2,11 +2,15 @@
 from __future__ import annotations
 
 from extract.document import Document, ReadError
-from extract.readers import docx, html, pdf, text
+from extract.readers import docx, html, office, pdf, sheet, text
 from extract.limits import check_size
 from extract.readers.sniff import check_content, sniff_format
 
-READERS = {"pdf": pdf.read, "docx": docx.read, "html": html.read, "txt": text.read, "md": text.read}
+READERS = {
+    "pdf": pdf.read, "docx": docx.read, "html": html.read, "txt": text.read, "md": text.read,
+    "doc": office.read_doc, "wps": office.read_wps,
+    "xlsx": sheet.read, "xls": sheet.read_xls, "et": sheet.read_xls,
+}
 
 
 def read_document(data: bytes, name: str = "") -> Document:

@@ -55,7 +55,7 @@ def _span(cell, attr: str) -> int:
 def table_grid(table) -> Grid:
     """Expand a <table> into a rectangular grid; a merged cell's text is repeated over its span."""
     rows = [tr for tr in table.iter("tr") if _nearest_table(tr) is table]
-    grid: dict[tuple[int, int], tuple[str, bool]] = {}
+    grid: dict[tuple[int, int], tuple[str, bool, bool]] = {}
     for i, tr in enumerate(rows):
         j = 0
         for cell in tr:
@@ -67,14 +67,18 @@ def table_grid(table) -> Grid:
             rs, cs = _span(cell, "rowspan"), _span(cell, "colspan")
             for di in range(rs):
                 for dj in range(cs):
-                    grid.setdefault((i + di, j + dj), (text, di > 0 or dj > 0))
+                    grid.setdefault((i + di, j + dj), (text, di > 0 or dj > 0, dj > 0))
             j += cs
     if not grid:
         return Grid([])
     n_rows = len(rows)
     n_cols = max(j for _, j in grid) + 1
-    cells = [[grid.get((i, j), ("", False)) for j in range(n_cols)] for i in range(n_rows)]
-    return Grid([[c[0] for c in r] for r in cells], spans=[[c[1] for c in r] for r in cells])
+    cells = [[grid.get((i, j), ("", False, False)) for j in range(n_cols)] for i in range(n_rows)]
+    return Grid(
+        [[c[0] for c in r] for r in cells],
+        spans=[[c[1] for c in r] for r in cells],
+        hspans=[[c[2] for c in r] for r in cells],
+    )
 
 
 def _nearest_table(el):

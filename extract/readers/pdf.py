@@ -63,6 +63,7 @@ def read(data: bytes) -> Document:
                         last.rows.extend(block.rows)
                         last.pages.extend(block.pages)
                         last.spans.extend(block.spans)
+                        last.hspans.extend(block.hspans)
                     else:
                         doc.blocks.append(block)
                 page.close()

@@ -2,7 +2,9 @@
 
 The content decides the format; the extension only breaks ties between text kinds,
 and names the mismatch when a binary format's file holds something else (a web
-page saved under a .pdf link, a ZIP archive named .docx).
+page saved under a .pdf link, a ZIP archive named .docx). OLE2 compound files
+(DOC, WPS, XLS, ET) are told apart by the streams they hold: WordDocument for word
+processors, Workbook/Book for spreadsheets.
 """
 from __future__ import annotations
 
@@ -14,11 +16,13 @@ from pathlib import PurePath
 from extract.document import Document, ReadError
 from extract.limits import check_archive
 
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _HTML = re.compile(rb"<(!doctype\s+html|html|head|body|table|div|p|meta)[\s>/]", re.I)
 BINARY_SUFFIXES = {".pdf": "PDF", ".docx": "Word document", ".doc": "Word document", ".wps": "WPS document",
                    ".xls": "spreadsheet", ".xlsx": "spreadsheet", ".et": "spreadsheet"}
 _FORMAT_NAMES = {"html": "an HTML page", "txt": "plain text", "md": "plain text", "pdf": "a PDF",
-                 "docx": "a Word document", "doc": "a Word document", "xls": "a spreadsheet", "xlsx": "a spreadsheet"}
+                 "docx": "a Word document", "doc": "a Word document", "wps": "a WPS document", "xls": "a spreadsheet",
+                 "xlsx": "a spreadsheet", "et": "a spreadsheet"}
 
 # A page a server sends instead of the document (status 200 all the same): errors, logins, captchas, firewalls.
 _ERROR_PAGE = re.compile(r"\b(?:404|403|500|502|503)\b|not\s*found|forbidden|access\s*denied|页面不存在|页面未找到|"
@@ -57,8 +61,8 @@ def sniff_format(data: bytes, name: str = "") -> str:
             raise ReadError(f"content does not match the extension: a ZIP archive without word/document.xml "
                             f"named {suffix}")
         raise ReadError("ZIP archive that is not a Word document or spreadsheet")
-    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        return "xls" if name.lower().endswith((".xls", ".et")) else "doc"
+    if data[:8] == OLE2_MAGIC:
+        return _ole2_format(data, name.lower())
     if _HTML.search(data[:4096]):
         return "html"
     if _suffix(name) in (".md", ".markdown"):
@@ -87,3 +91,22 @@ def check_content(doc: Document, name: str = "") -> None:
                         f"not a {BINARY_SUFFIXES[suffix]}, named {suffix}")
     if not text.strip():
         raise ReadError(f"no text in the document ({_FORMAT_NAMES.get(doc.format, doc.format)})")
+
+
+def _ole2_format(data: bytes, name: str) -> str:
+    import olefile
+
+    try:
+        with olefile.OleFileIO(data) as ole:
+            streams = {"/".join(s) for s in ole.listdir()}
+    except Exception as e:  # olefile raises several kinds on a damaged container
+        raise ReadError(f"corrupt OLE2 (DOC/XLS) container: {type(e).__name__}: {e}"[:300]) from None
+    if "WordDocument" in streams:
+        return "wps" if name.endswith(".wps") else "doc"
+    if streams & {"Workbook", "Book"}:
+        return "et" if name.endswith(".et") else "xls"
+    if "PowerPoint Document" in streams:
+        raise ReadError("PowerPoint presentation, not a report document")
+    if name.endswith(".wps"):  # older Kingsoft/Works word files hold other streams; LibreOffice knows them
+        return "wps"
+    raise ReadError("OLE2 container that is neither a Word document nor a spreadsheet")
