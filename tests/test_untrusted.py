@@ -3,6 +3,8 @@ nothing in a document is executed."""
 from __future__ import annotations
 
 import http.server
+import io
+import zipfile
 import threading
 
 import pytest
@@ -95,3 +97,30 @@ def test_zip_with_too_many_members_is_refused():
     data = zip_bytes({**minimal_docx("<w:document/>"), **{f"word/m{i}.xml": b"" for i in range(2500)}})
     with pytest.raises(ReadError, match="members"):
         read_document(data, "many.docx")
+
+
+def test_xlsx_entities_are_not_resolved(tmp_path, loopback):
+    """openpyxl parses sheets with the standard library's expat: no external entities, bounded expansion."""
+    import openpyxl
+
+    url, hits = loopback
+    secret = tmp_path / "secret.txt"
+    secret.write_text(SECRET)
+    wb = openpyxl.Workbook()
+    wb.active["A1"] = "2022年政府信息公开工作年度报告"
+    wb.active["A2"] = "PLACEHOLDER"
+    buf = io.BytesIO()
+    wb.save(buf)
+    lol = "".join(f'<!ENTITY l{i} "{f"&l{i - 1};" * 10}">' for i in range(1, 8))
+    doctype = (f'<!DOCTYPE worksheet [<!ENTITY file SYSTEM "{secret.as_uri()}"><!ENTITY net SYSTEM "{url}/x">'
+               f'<!ENTITY l0 "lol">{lol}]>')
+    members = {}
+    with zipfile.ZipFile(io.BytesIO(buf.getvalue())) as z:
+        for n in z.namelist():
+            members[n] = z.read(n)
+    sheet = members["xl/worksheets/sheet1.xml"].decode()
+    assert "<t>PLACEHOLDER</t>" in sheet and not sheet.startswith("<?xml")
+    members["xl/worksheets/sheet1.xml"] = (doctype + sheet.replace("PLACEHOLDER", "&file;&net;&l7;")).encode()
+    text = read_or_refuse(zip_bytes(members), "x.xlsx")
+    assert SECRET not in text and "lollol" not in text
+    assert hits == []
