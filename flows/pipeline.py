@@ -11,6 +11,8 @@ from pathlib import Path
 from prefect import flow, task
 
 from extract.document import ReadError
+from extract.isolate import read_isolated
+from extract.limits import read_file
 from extract.rawstore import RawStore
 from extract.readers import read_document
 from extract.sources import discover
@@ -34,10 +36,12 @@ def source_name(path: Path) -> str:
         return str(p)
 
 
-def extract_bytes(data: bytes, source: str, sha256: str) -> Report:
-    """Bytes → Report; any failure becomes a failed Report carrying a specific error."""
+def extract_bytes(data: bytes, source: str, sha256: str, isolate: bool = False) -> Report:
+    """Bytes → Report; any failure becomes a failed Report carrying a specific error.
+    With `isolate`, the reader runs in a child process under the time limit (extract/isolate.py)."""
     try:
-        return to_report(read_document(data, source), source, sha256)
+        doc = read_isolated(data, source) if isolate else read_document(data, source)
+        return to_report(doc, source, sha256)
     except ReadError as e:
         return Report(source=source, sha256=sha256, error=str(e))
     except Exception as e:  # a bug of ours must not stop the run; the error names it
@@ -49,21 +53,20 @@ def extract_document(path: str, raw_root: str) -> Report:
     p = Path(path)
     source = source_name(p)
     try:
-        data = p.read_bytes()
+        data = read_file(p)
     except OSError as e:
         return Report(source=source, error=f"cannot read file: {e.strerror or e}")
+    except ReadError as e:
+        return Report(source=source, error=str(e))
     sha = RawStore(raw_root).put(data)
-    return extract_bytes(data, source, sha)
+    return extract_bytes(data, source, sha, isolate=True)
 
 
 @task(name="load-warehouse")
 def load_reports(reports: list[Report], db: str, year: int | None) -> dict[str, int]:
-    con = warehouse.connect(db)
-    try:
+    with warehouse.writing(db) as con:  # a private copy, swapped in atomically: readers never wait
         warehouse.load(con, (report_rows(r, PARSER_VERSION) for r in reports), replace_year=year)
         return warehouse.counts(con)
-    finally:
-        con.close()
 
 
 @dataclass

@@ -49,6 +49,8 @@ def read(data: bytes) -> Document:
         raise ReadError(_pdf_error(e)) from None
     with pdf:
         try:
+            if not pdf.pages:
+                raise ReadError("corrupt PDF: no pages")
             n_chars = 0
             for number, page in enumerate(pdf.pages, start=1):
                 n_chars += len(page.chars)
@@ -68,6 +70,7 @@ def read(data: bytes) -> Document:
                         last.rows.extend(block.rows)
                         last.pages.extend(block.pages)
                         last.spans.extend(block.spans)
+                        last.hspans.extend(block.hspans)
                     else:
                         doc.blocks.append(block)
                 page.close()
@@ -82,6 +85,7 @@ def read(data: bytes) -> Document:
 
 def _pdf_error(e: Exception) -> str:
     name = type(e).__name__
-    if "Password" in name or "encrypt" in str(e).lower():
-        return "encrypted PDF"
+    inner = [e, *(a for a in e.args if isinstance(a, BaseException)), e.__cause__, e.__context__]  # pdfplumber wraps
+    if any("Password" in type(x).__name__ or "encrypt" in str(x).lower() for x in inner if x is not None):
+        return "encrypted PDF: a password is needed to open it"
     return f"corrupt PDF: {name}: {e}"[:300]
