@@ -280,6 +280,7 @@ def _map_review_rows(report: Report, table: Table, segs: list[Segment]) -> bool:
 def parse(doc: Document, source: str = "", sha256: str = "") -> Report:
     report = Report(source=source, sha256=sha256, format=doc.format)
     report.warnings.extend(doc.warnings)
+    report.ocr_pages = list(doc.ocr_pages)
     lines = [line.text for line in doc.lines()]
     body = "\n".join(lines)
     title = meta.find_title(lines, doc.title)
