@@ -83,6 +83,8 @@ def read(data: bytes) -> Document:
             raise ReadError(_pdf_error(e)) from None
     if n_chars == 0 and not doc.ocr_pages:
         raise ReadError("scanned PDF: no text layer (install xxgk[ocr] to read it)")
+    if n_chars == 0 and not doc.text().strip():
+        raise ReadError("scanned PDF: no text layer, and OCR found no text on its pages")
     return doc
 
 
