@@ -77,7 +77,8 @@ def extract(
     as_json: Annotated[bool, typer.Option("--json", help="print the report JSON of SPEC §4")] = False,
 ) -> None:
     """One document to the report JSON on stdout; no Prefect, no database."""
-    from flows.pipeline import extract_bytes, source_name
+    from flows.extraction import extract_bytes
+    from flows.pipeline import source_name
 
     if not file.is_file():
         console.print(f"[red]no such file: {file}[/red]")

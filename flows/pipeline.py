@@ -1,22 +1,29 @@
-"""The main Prefect flow: discover → extract+transform per document → load → summary.
+"""The main Prefect flow: discover → ingest into the raw store → plan (the warehouse is the cache)
+→ extract+transform per document on the chosen runner → load in one transaction → summary.
 
 Only wiring lives here: each step is a plain function of extract/, transform/ or load/.
 """
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from prefect import flow, task
+from prefect.artifacts import create_markdown_artifact
+from prefect.cache_policies import NO_CACHE
+from prefect.futures import as_completed
 
-from extract.document import ReadError
 from extract.rawstore import RawStore
-from extract.readers import read_document
 from extract.sources import discover
+from flows import progress
+from flows.extraction import extract_stored
+from flows.runners import offload, task_runner
+from flows.summary import Summary, report_row, stored_row, summarize, to_markdown
 from load import warehouse
+from load.catalog import Stored, stored_reports
 from load.rows import report_rows
-from transform import PARSER_VERSION, to_report
+from transform import PARSER_VERSION
 from transform.report import Report
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,77 +41,124 @@ def source_name(path: Path) -> str:
         return str(p)
 
 
-def extract_bytes(data: bytes, source: str, sha256: str) -> Report:
-    """Bytes → Report; any failure becomes a failed Report carrying a specific error."""
-    try:
-        return to_report(read_document(data, source), source, sha256)
-    except ReadError as e:
-        return Report(source=source, sha256=sha256, error=str(e))
-    except Exception as e:  # a bug of ours must not stop the run; the error names it
-        return Report(source=source, sha256=sha256, error=f"internal error: {type(e).__name__}: {e}"[:500])
+@dataclass(frozen=True)
+class Item:
+    """A document in the raw store, under the name the warehouse knows it by."""
+
+    source: str
+    sha256: str
 
 
-@task(name="extract-document")
-def extract_document(path: str, raw_root: str) -> Report:
-    p = Path(path)
-    source = source_name(p)
-    try:
-        data = p.read_bytes()
-    except OSError as e:
-        return Report(source=source, error=f"cannot read file: {e.strerror or e}")
-    sha = RawStore(raw_root).put(data)
-    return extract_bytes(data, source, sha)
+@task(name="ingest-files", cache_policy=NO_CACHE)
+def ingest_files(paths: list[str], raw_root: str) -> tuple[list[Item], list[Report]]:
+    """Local files into the raw store; an unreadable file becomes a failed Report. No retries:
+    a local read that failed once fails again."""
+    store = RawStore(raw_root)
+    items: list[Item] = []
+    unreadable: list[Report] = []
+    for p in map(Path, paths):
+        source = source_name(p)
+        try:
+            items.append(Item(source, store.put(p.read_bytes())))
+        except OSError as e:
+            unreadable.append(Report(source=source, error=f"cannot read file: {e.strerror or e}"))
+    return items, unreadable
 
 
-@task(name="load-warehouse")
-def load_reports(reports: list[Report], db: str, year: int | None) -> dict[str, int]:
+# No retries: a parse error is deterministic, retrying it only repeats it. No Prefect cache:
+# the warehouse is the cache (see `plan`).
+@task(name="extract-document", cache_policy=NO_CACHE)
+def extract_document(source: str, sha256: str, raw_root: str) -> Report:
+    return offload(extract_stored, source, sha256, raw_root)
+
+
+@dataclass
+class Plan:
+    todo: list[tuple[Item, str]]  # (document, why it is extracted: new / changed / reparsed / forced)
+    kept: list[Stored]  # unchanged documents in scope: neither extracted nor reloaded
+    other_years: int = 0  # known documents of other years a --year run leaves alone
+
+
+def plan(items: list[Item], stored: dict[str, Stored], force: bool, year: int | None) -> Plan:
+    """What to extract. A document whose stored sha256 and parser_version equal today's is
+    unchanged and not extracted unless `force`; with `year`, a known document of another year
+    (its year read from the warehouse, not from the document) is out of scope."""
+    out = Plan([], [])
+    for it in items:
+        s = stored.get(it.source)
+        if year is not None and s is not None and s.year != year:
+            out.other_years += 1
+        elif s is None:
+            out.todo.append((it, "new"))
+        elif s.sha256 != it.sha256:
+            out.todo.append((it, "changed"))
+        elif s.parser_version != PARSER_VERSION:
+            out.todo.append((it, "reparsed"))
+        elif force:
+            out.todo.append((it, "forced"))
+        else:
+            out.kept.append(s)
+    return out
+
+
+def extract_all(todo: list[tuple[Item, str]], raw_root: str, runner: str, workers: int | None,
+                address: str | None) -> list[Report]:
+    """Extract every planned document on the task runner; a document whose task itself broke
+    (a worker process died) becomes a failed Report, the others go on."""
+    progress.report("start", len(todo))
+    if not todo:
+        return []
+    with task_runner(runner, workers, address, documents=len(todo)) as tr:
+        futures = [tr.submit(extract_document, {"source": it.source, "sha256": it.sha256,
+                                                         "raw_root": raw_root}) for it, _ in todo]
+        for _ in as_completed(futures):
+            progress.report("advance", 1)
+        reports = []
+        for f, (it, _) in zip(futures, todo):
+            try:
+                reports.append(f.result())
+            except Exception as e:
+                reports.append(Report(source=it.source, sha256=it.sha256,
+                                      error=f"extraction crashed: {type(e).__name__}: {e}"[:500]))
+    return reports
+
+
+@task(name="load-warehouse", cache_policy=NO_CACHE)
+def load_reports(reports: list[Report], db: str, year: int | None, keep: list[str]) -> dict[str, int]:
+    """The one writer of DuckDB: runs in the flow's process whatever the runner."""
     con = warehouse.connect(db)
     try:
-        warehouse.load(con, (report_rows(r, PARSER_VERSION) for r in reports), replace_year=year)
+        warehouse.load(con, (report_rows(r, PARSER_VERSION) for r in reports), replace_year=year, keep=keep)
         return warehouse.counts(con)
     finally:
         con.close()
 
 
-@dataclass
-class Summary:
-    documents: int = 0
-    by_status: dict[str, int] = field(default_factory=dict)
-    failed: list[tuple[str, str]] = field(default_factory=list)
-    rows: list[dict] = field(default_factory=list)
-    counts: dict[str, int] = field(default_factory=dict)
-    db: str = ""
-
-    @property
-    def exit_code(self) -> int:
-        return 1 if self.by_status.get("failed") else 0
-
-
-def summarize(reports: list[Report], counts: dict[str, int], db: str) -> Summary:
-    s = Summary(documents=len(reports), counts=counts, db=db)
-    for r in reports:
-        s.by_status[r.status] = s.by_status.get(r.status, 0) + 1
-        if r.status == "failed":
-            s.failed.append((r.source, r.error or ""))
-        s.rows.append({
-            "source": r.source, "agency": r.agency, "year": r.year, "template": r.template, "status": r.status,
-            "received": r.get("requests", "new_received", "total"),
-            "granted": r.get("requests", "granted", "total"),
-            "checks_failed": sum(1 for c in r.checks if not c.ok),
-            "confidence": r.confidence,
-        })
-    return s
-
-
 @flow(name="xxgk-run", log_prints=False)
 def run_flow(inputs: list[str] | None = None, db: str | None = None, year: int | None = None,
-             raw_root: str | None = None) -> Summary:
+             raw_root: str | None = None, force: bool = False, runner: str = "process",
+             workers: int | None = None, address: str | None = None) -> Summary:
+    """Process the inputs (default: the bundled samples) into the warehouse.
+
+    `year` re-extracts and replaces only that year; `force` re-extracts unchanged documents too;
+    `runner` is "process" (a pool of `workers` processes, default one per core) or "dask"
+    (a LocalCluster of `workers` processes, or the scheduler at `address`)."""
     paths = discover([Path(p) for p in (inputs or [str(DEFAULT_SAMPLES)])])
     db = db or str(DEFAULT_DB)
     raw_root = raw_root or os.environ.get("XXGK_RAW", str(DEFAULT_RAW))
-    futures = extract_document.map([str(p) for p in paths], raw_root)
-    reports = [f.result() for f in futures]
-    if year is not None:
+    items, unreadable = ingest_files([str(p) for p in paths], raw_root)
+    stored = stored_reports(db, [it.source for it in items] + [r.source for r in unreadable])
+    work = plan(items, stored, force, year)
+    extracted = extract_all(work.todo, raw_root, runner, workers, address)
+    why = {it.source: w for it, w in work.todo}
+    why.update({r.source: "changed" if r.source in stored else "new" for r in unreadable})
+    reports = extracted + unreadable
+    if year is not None:  # new documents had to be read to learn their year; only Y's are loaded
+        work.other_years += sum(1 for r in reports if r.year != year)
         reports = [r for r in reports if r.year == year]
-    counts = load_reports(reports, db, year)
-    return summarize(reports, counts, db)
+    counts = load_reports(reports, db, year, [s.report_id for s in work.kept])
+    summary = summarize([report_row(r, why[r.source]) for r in reports] + [stored_row(s) for s in work.kept],
+                        counts, db, year, work.other_years)
+    create_markdown_artifact(markdown=to_markdown(summary), key="xxgk-run-summary",
+                             description=f"xxgk run: {summary.documents} documents")
+    return summary

@@ -43,9 +43,10 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict[str, Any
 
 
 def load(con: duckdb.DuckDBPyConnection, batches: Iterable[dict[str, list[dict[str, Any]]]],
-         replace_year: int | None = None) -> int:
+         replace_year: int | None = None, keep: Iterable[str] = ()) -> int:
     """Load report row batches in one transaction: each report replaces its earlier rows;
-    with `replace_year`, every earlier report of that year goes too. Returns reports loaded."""
+    with `replace_year`, every earlier report of that year goes too, except the ids in `keep`
+    (reports of that year the caller found unchanged). Returns reports loaded."""
     merged: dict[str, list[dict[str, Any]]] = {t: [] for t in COLUMNS}
     for b in batches:
         for t, rows in b.items():
@@ -54,12 +55,15 @@ def load(con: duckdb.DuckDBPyConnection, batches: Iterable[dict[str, list[dict[s
     con.execute("BEGIN TRANSACTION")
     try:
         con.register("_ids", pd.DataFrame({"report_id": ids}, dtype="string"))
+        con.register("_keep", pd.DataFrame({"report_id": list(keep)}, dtype="string"))
         stale = "SELECT report_id FROM _ids"
         if replace_year is not None:
-            stale += f" UNION SELECT report_id FROM reports WHERE year = {int(replace_year)}"
+            stale += (f" UNION SELECT report_id FROM reports WHERE year = {int(replace_year)}"
+                      " AND report_id NOT IN (SELECT report_id FROM _keep)")
         for t in ("facts", "checks", "reports"):
             con.execute(f"DELETE FROM {t} WHERE report_id IN ({stale})")
         con.unregister("_ids")
+        con.unregister("_keep")
         for t in ("agencies", "reports", "facts", "checks"):
             _insert(con, t, merged[t])
         con.execute("COMMIT")
