@@ -7,6 +7,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 # listener(event, value): ("start", total documents to extract) then ("advance", 1) per document done
 Listener = Callable[[str, int], None]
@@ -26,3 +30,22 @@ def listening(listener: Listener) -> Iterator[None]:
         yield
     finally:
         _listener = previous
+
+
+@contextmanager
+def rich_bar(console: Console) -> Iterator[None]:
+    """A transient rich progress bar over the documents being extracted, for interactive runs."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(TextColumn("extracting"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=console, transient=True) as bar:
+        task = bar.add_task("extract", total=None)
+
+        def listener(event: str, value: int) -> None:
+            if event == "start":
+                bar.update(task, total=value)
+            else:
+                bar.advance(task, value)
+
+        with listening(listener):
+            yield
