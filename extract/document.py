@@ -21,18 +21,27 @@ class Grid:
 
     `pages[i]` is the page of row i; `spans[i][j]` is True where cell j of row i
     repeats a merged cell started in an earlier row or column (so the parser can
-    tell a repeated group label from a printed one).
+    tell a repeated group label from a printed one). `hspans[i][j]` is True where
+    cell j repeats the cell to its left because it was merged across columns
+    (a colspan): one printed value, not several.
     """
 
     rows: list[list[str]]
     pages: list[int] = field(default_factory=list)
     spans: list[list[bool]] = field(default_factory=list)
+    hspans: list[list[bool]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if not self.pages:
             self.pages = [1] * len(self.rows)
         if not self.spans:
             self.spans = [[False] * len(r) for r in self.rows]
+        if not self.hspans:
+            self.hspans = [[False] * len(r) for r in self.rows]
+
+    def printed(self, i: int) -> list[str]:
+        """Row i with colspan repeats removed: each printed cell once."""
+        return [c for c, h in zip(self.rows[i], self.hspans[i]) if not h]
 
 
 Block = Line | Grid
@@ -44,6 +53,7 @@ class Document:
     blocks: list[Block] = field(default_factory=list)
     title: str = ""  # a title the container states (HTML <title>, page header), if any
     warnings: list[str] = field(default_factory=list)
+    ocr_pages: list[int] = field(default_factory=list)  # pages read by OCR: their text is less certain
 
     def lines(self) -> list[Line]:
         """All text, grids flattened row by row, in reading order."""

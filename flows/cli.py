@@ -14,6 +14,8 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
+from flows import publish_cli
+
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="政府信息公开工作年度报告 → DuckDB warehouse.")
 console = Console()
 
@@ -39,9 +41,10 @@ def run(
     input: Annotated[Optional[list[Path]], typer.Option("--input", help="file or folder (repeatable)")] = None,
     year: Annotated[Optional[int], typer.Option("--year", help="only this year; replaces it in the warehouse")] = None,
     db: DbOpt = None,
+    sources: Annotated[Optional[Path], typer.Option("--sources", help="sources CSV to crawl first (SPEC §7)")] = None,
     force: Annotated[bool, typer.Option("--force", help="re-extract unchanged documents too")] = False,
-    runner: Annotated[str, typer.Option("--runner", help="process (default) or dask")] = "process",
-    workers: Annotated[Optional[int], typer.Option("--workers", help="worker processes (default: one per core)")] = None,
+    runner: Annotated[str, typer.Option("--runner", help="local (default) or dask")] = "local",
+    workers: Annotated[Optional[int], typer.Option("--workers", help="documents extracted at once (default: one per core)")] = None,
     address: Annotated[Optional[str], typer.Option("--address", help="Dask scheduler, tcp://host:8786")] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
 ) -> None:
@@ -54,6 +57,14 @@ def run(
         if not p.exists():
             console.print(f"[red]no such file or folder: {p}[/red]")
             raise typer.Exit(2)
+    if sources is not None:
+        from extract.sources import SourcesError, read_sources
+
+        try:
+            read_sources(sources)
+        except SourcesError as e:
+            console.print(f"[red]{e}[/red]")
+            raise typer.Exit(2)
     try:
         check_options(runner, workers, address)
     except RunnerError as e:
@@ -63,7 +74,8 @@ def run(
 
     with rich_bar(console) if console.is_terminal and not verbose else contextlib.nullcontext():
         summary = run_flow(inputs=[str(p) for p in input] if input else None, db=str(db or _default_db()),
-                           year=year, force=force, runner=runner, workers=workers, address=address)
+                           year=year, sources=str(sources) if sources else None,
+                           force=force, runner=runner, workers=workers, address=address)
     print_summary(summary)
     raise typer.Exit(summary.exit_code)
 
@@ -103,8 +115,7 @@ def extract(
     as_json: Annotated[bool, typer.Option("--json", help="print the report JSON of SPEC §4")] = False,
 ) -> None:
     """One document to the report JSON on stdout; no Prefect, no database."""
-    from flows.extraction import extract_bytes
-    from flows.pipeline import source_name
+    from flows.pipeline import extract_bytes, source_name
 
     if not file.is_file():
         console.print(f"[red]no such file: {file}[/red]")
@@ -142,6 +153,12 @@ def sql(query: str, db: DbOpt = None) -> None:
     if rel is not None:
         rel.show(max_rows=10000, max_width=10000)
 
+
+from flows.crawl_cli import crawl  # noqa: E402
+
+app.command()(crawl)
+app.command()(publish_cli.export)
+app.command()(publish_cli.report)
 
 from flows.serve import serve_command  # noqa: E402
 

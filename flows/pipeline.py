@@ -14,16 +14,19 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import as_completed
 
+from extract.document import ReadError
+from extract.isolate import read_isolated
+from extract.limits import read_file
 from extract.rawstore import RawStore
+from extract.readers import read_document
 from extract.sources import discover
 from flows import progress
-from flows.extraction import extract_stored
-from flows.runners import offload, task_runner
+from flows.runners import task_runner
 from flows.summary import Summary, report_row, stored_row, summarize, to_markdown
 from load import warehouse
 from load.catalog import Stored, stored_reports
 from load.rows import report_rows
-from transform import PARSER_VERSION
+from transform import PARSER_VERSION, to_report
 from transform.report import Report
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,6 +44,18 @@ def source_name(path: Path) -> str:
         return str(p)
 
 
+def extract_bytes(data: bytes, source: str, sha256: str, isolate: bool = False) -> Report:
+    """Bytes → Report; any failure becomes a failed Report carrying a specific error.
+    With `isolate`, the reader runs in a child process under the time limit (extract/isolate.py)."""
+    try:
+        doc = read_isolated(data, source) if isolate else read_document(data, source)
+        return to_report(doc, source, sha256)
+    except ReadError as e:
+        return Report(source=source, sha256=sha256, error=str(e))
+    except Exception as e:  # a bug of ours must not stop the run; the error names it
+        return Report(source=source, sha256=sha256, error=f"internal error: {type(e).__name__}: {e}"[:500])
+
+
 @dataclass(frozen=True)
 class Item:
     """A document in the raw store, under the name the warehouse knows it by."""
@@ -51,25 +66,29 @@ class Item:
 
 @task(name="ingest-files", cache_policy=NO_CACHE)
 def ingest_files(paths: list[str], raw_root: str) -> tuple[list[Item], list[Report]]:
-    """Local files into the raw store; an unreadable file becomes a failed Report. No retries:
-    a local read that failed once fails again."""
+    """Local files into the raw store; an unreadable or oversized file becomes a failed Report.
+    No retries: a local read that failed once fails again."""
     store = RawStore(raw_root)
     items: list[Item] = []
     unreadable: list[Report] = []
     for p in map(Path, paths):
         source = source_name(p)
         try:
-            items.append(Item(source, store.put(p.read_bytes())))
+            items.append(Item(source, store.put(read_file(p))))
         except OSError as e:
             unreadable.append(Report(source=source, error=f"cannot read file: {e.strerror or e}"))
+        except ReadError as e:
+            unreadable.append(Report(source=source, error=str(e)))
     return items, unreadable
 
 
-# No retries: a parse error is deterministic, retrying it only repeats it. No Prefect cache:
-# the warehouse is the cache (see `plan`).
+# No retries: a parse error is deterministic, retrying it only repeats it (network retries live in
+# the crawl flow). No Prefect cache: the warehouse is the cache (see `plan`).
 @task(name="extract-document", cache_policy=NO_CACHE)
 def extract_document(source: str, sha256: str, raw_root: str) -> Report:
-    return offload(extract_stored, source, sha256, raw_root)
+    """A document of the raw store (a local file or a crawled URL), read in a child process under
+    the per-document time limit."""
+    return extract_bytes(RawStore(raw_root).get(sha256), source, sha256, isolate=True)
 
 
 @dataclass
@@ -108,9 +127,9 @@ def extract_all(todo: list[tuple[Item, str]], raw_root: str, runner: str, worker
     progress.report("start", len(todo))
     if not todo:
         return []
-    with task_runner(runner, workers, address, documents=len(todo)) as tr:
-        futures = [tr.submit(extract_document, {"source": it.source, "sha256": it.sha256,
-                                                         "raw_root": raw_root}) for it, _ in todo]
+    with task_runner(runner, workers, address) as tr:
+        futures = [tr.submit(extract_document, {"source": it.source, "sha256": it.sha256, "raw_root": raw_root})
+                   for it, _ in todo]
         for _ in as_completed(futures):
             progress.report("advance", 1)
         reports = []
@@ -126,27 +145,35 @@ def extract_all(todo: list[tuple[Item, str]], raw_root: str, runner: str, worker
 @task(name="load-warehouse", cache_policy=NO_CACHE)
 def load_reports(reports: list[Report], db: str, year: int | None, keep: list[str]) -> dict[str, int]:
     """The one writer of DuckDB: runs in the flow's process whatever the runner."""
-    con = warehouse.connect(db)
-    try:
+    with warehouse.writing(db) as con:  # a private copy, swapped in atomically: readers never wait
         warehouse.load(con, (report_rows(r, PARSER_VERSION) for r in reports), replace_year=year, keep=keep)
         return warehouse.counts(con)
-    finally:
-        con.close()
+
+
+def crawled_items(sources: str, db: str, raw_root: str) -> list[Item]:
+    """Crawl the sources file into the raw store; each fetched report is an Item named by its URL."""
+    from flows.crawl import crawl_flow  # flows.crawl imports this module's defaults
+
+    return [Item(d.url, d.sha256) for d in crawl_flow(sources, db=db, raw_root=raw_root).documents]
 
 
 @flow(name="xxgk-run", log_prints=False)
 def run_flow(inputs: list[str] | None = None, db: str | None = None, year: int | None = None,
-             raw_root: str | None = None, force: bool = False, runner: str = "process",
-             workers: int | None = None, address: str | None = None) -> Summary:
-    """Process the inputs (default: the bundled samples) into the warehouse.
+             raw_root: str | None = None, sources: str | None = None, force: bool = False,
+             runner: str = "local", workers: int | None = None, address: str | None = None) -> Summary:
+    """Process the inputs (default: the bundled samples, unless `sources` is crawled) into the warehouse.
 
     `year` re-extracts and replaces only that year; `force` re-extracts unchanged documents too;
-    `runner` is "process" (a pool of `workers` processes, default one per core) or "dask"
-    (a LocalCluster of `workers` processes, or the scheduler at `address`)."""
-    paths = discover([Path(p) for p in (inputs or [str(DEFAULT_SAMPLES)])])
+    `runner` is "local" (`workers` documents at a time, default one per core) or "dask" (a
+    LocalCluster of `workers` processes, or the scheduler at `address`)."""
     db = db or str(DEFAULT_DB)
     raw_root = raw_root or os.environ.get("XXGK_RAW", str(DEFAULT_RAW))
-    items, unreadable = ingest_files([str(p) for p in paths], raw_root)
+    items = crawled_items(sources, db, raw_root) if sources else []
+    unreadable: list[Report] = []
+    if inputs or not sources:
+        paths = discover([Path(p) for p in (inputs or [str(DEFAULT_SAMPLES)])])
+        local, unreadable = ingest_files([str(p) for p in paths], raw_root)
+        items += local
     stored = stored_reports(db, [it.source for it in items] + [r.source for r in unreadable])
     work = plan(items, stored, force, year)
     extracted = extract_all(work.todo, raw_root, runner, workers, address)

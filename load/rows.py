@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime, timezone
+from functools import lru_cache
 from typing import Any
 
-from transform.labels import norm
+from load.agencies import Resolver
 from transform.report import Report
 
 
@@ -14,8 +15,14 @@ def report_id(source: str) -> str:
     return hashlib.sha1(source.encode("utf-8")).hexdigest()[:16]
 
 
+@lru_cache(maxsize=1)
+def _resolver() -> Resolver:
+    return Resolver()
+
+
 def agency_id(name: str | None) -> str | None:
-    return hashlib.sha1(norm(name).encode("utf-8")).hexdigest()[:12] if name else None
+    """The agency dimension's id (load/agencies.py); each load re-keys every report with fresh aliases."""
+    return _resolver().agency_id(name)
 
 
 def report_rows(report: Report, parser_version: str, loaded_at: datetime | None = None) -> dict[str, list[dict[str, Any]]]:
@@ -40,5 +47,4 @@ def report_rows(report: Report, parser_version: str, loaded_at: datetime | None 
          "actual": c.actual, "message": c.message}
         for c in report.checks
     ]
-    agencies = [{"agency_id": aid, "name": report.agency, "region": None, "level": None}] if aid else []
-    return {"agencies": agencies, "reports": reports, "facts": facts, "checks": checks}
+    return {"reports": reports, "facts": facts, "checks": checks}

@@ -1,9 +1,16 @@
--- The warehouse tables of SPEC §5. Views live in views.sql.
+-- The warehouse tables of SPEC §5. Views live in views/*.sql.
+-- agencies is a dimension rebuilt at every load from the agency names of `reports` (load/agencies.py).
 CREATE TABLE IF NOT EXISTS agencies (
     agency_id   VARCHAR PRIMARY KEY,
     name        VARCHAR NOT NULL,
     region      VARCHAR,
-    level       VARCHAR
+    level       VARCHAR CHECK (level IN ('province', 'city', 'county', 'township', 'department')),
+    region_code VARCHAR,
+    province    VARCHAR,
+    city        VARCHAR,
+    county      VARCHAR,
+    parent_id   VARCHAR,
+    names       VARCHAR[]
 );
 
 CREATE TABLE IF NOT EXISTS reports (
@@ -20,7 +27,9 @@ CREATE TABLE IF NOT EXISTS reports (
     parser_version VARCHAR,
     loaded_at      TIMESTAMP,
     confidence     DOUBLE,
-    warnings       VARCHAR[]
+    warnings       VARCHAR[],
+    is_primary     BOOLEAN,
+    primary_reason VARCHAR
 );
 
 CREATE TABLE IF NOT EXISTS facts (
@@ -44,4 +53,30 @@ CREATE TABLE IF NOT EXISTS checks (
     expected  DOUBLE,
     actual    DOUBLE,
     message   VARCHAR
+);
+
+-- Warehouses written before the agency dimension and primary reports existed.
+ALTER TABLE agencies ADD COLUMN IF NOT EXISTS region_code VARCHAR;
+ALTER TABLE agencies ADD COLUMN IF NOT EXISTS province VARCHAR;
+ALTER TABLE agencies ADD COLUMN IF NOT EXISTS city VARCHAR;
+ALTER TABLE agencies ADD COLUMN IF NOT EXISTS county VARCHAR;
+ALTER TABLE agencies ADD COLUMN IF NOT EXISTS parent_id VARCHAR;
+ALTER TABLE agencies ADD COLUMN IF NOT EXISTS names VARCHAR[];
+ALTER TABLE reports ADD COLUMN IF NOT EXISTS is_primary BOOLEAN;
+ALTER TABLE reports ADD COLUMN IF NOT EXISTS primary_reason VARCHAR;
+
+-- One row per HTTP fetch by the crawler (append-only history). size = body bytes downloaded by
+-- that fetch (0 for a 304); sha256 = the content the URL stands for (kept in the raw store).
+CREATE TABLE IF NOT EXISTS fetches (
+    crawl_id      VARCHAR,
+    url           VARCHAR NOT NULL,
+    final_url     VARCHAR,
+    status        INTEGER,
+    sha256        VARCHAR,
+    content_type  VARCHAR,
+    size          BIGINT,
+    etag          VARCHAR,
+    last_modified VARCHAR,
+    fetched_at    TIMESTAMP,
+    error         VARCHAR
 );

@@ -1,16 +1,35 @@
-"""DuckDB warehouse: schema, and loads that replace a report (or a year) in one transaction."""
+"""DuckDB warehouse: schema and views, loads that replace a report (or a year) in one transaction, and
+the publishing pattern that lets analysts read while the nightly run writes.
+
+Readers and the writer never share a file. A load copies the warehouse to a private file next to it,
+writes there (one transaction, then a checkpoint so no WAL is left) and swaps it in with `os.replace`,
+which is atomic on POSIX. Readers open the published file read-only (`connect(db, read_only=True)`):
+they are never locked out (the writer holds no lock on it), and they see either the warehouse before
+the load or after it, never a half-loaded year; a reader already connected keeps its snapshot (the
+replaced file stays alive until it closes). Two writers are serialised by a lock file.
+"""
 from __future__ import annotations
 
-from collections.abc import Iterable
+import fcntl
+import os
+import shutil
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import pandas as pd
 
+from load import primary
+from load.agencies import Resolver
+
 SCHEMA_SQL = (Path(__file__).parent / "schema.sql").read_text(encoding="utf-8")
+VIEWS_SQL = [p.read_text(encoding="utf-8") for p in sorted((Path(__file__).parent / "views").glob("*.sql"))]
 COLUMNS = {
-    "agencies": ["agency_id", "name", "region", "level"],
+    "agencies": ["agency_id", "name", "region", "level", "region_code", "province", "city", "county",
+                 "parent_id", "names"],
     "reports": ["report_id", "agency_id", "agency", "year", "template", "source", "sha256", "format", "status",
                 "error", "parser_version", "loaded_at", "confidence", "warnings"],
     "facts": ["report_id", "agency_id", "year", "table_name", "row_key", "col_key", "value", "cell_status", "raw", "page"],
@@ -25,7 +44,34 @@ def connect(db: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnectio
     con = duckdb.connect(str(path), read_only=read_only)
     if not read_only:
         con.execute(SCHEMA_SQL)
+        for sql in VIEWS_SQL:
+            con.execute(sql)
     return con
+
+
+@contextmanager
+def writing(db: str | Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection to a private copy of the warehouse `db`; on success the copy replaces `db` atomically,
+    on error it is dropped and `db` is untouched. See the module docstring for why."""
+    db = Path(db)
+    db.parent.mkdir(parents=True, exist_ok=True)
+    with open(db.with_name(db.name + ".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        tmp = db.with_name(f".{db.name}.{os.getpid()}.tmp")
+        tmp.unlink(missing_ok=True)
+        if db.exists():
+            shutil.copyfile(db, tmp)
+        con = connect(tmp)
+        try:
+            yield con
+            con.execute("CHECKPOINT")
+            con.close()
+            os.replace(tmp, db)
+        except BaseException:
+            con.close()
+            tmp.unlink(missing_ok=True)
+            Path(str(tmp) + ".wal").unlink(missing_ok=True)
+            raise
 
 
 def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict[str, Any]]) -> None:
@@ -34,20 +80,31 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict[str, Any
     df = pd.DataFrame(rows, columns=COLUMNS[table])
     con.register("_rows", df)
     cols = ", ".join(COLUMNS[table])
-    if table == "agencies":
-        con.execute(f"INSERT INTO agencies SELECT DISTINCT ON (agency_id) {cols} FROM _rows "
-                    "WHERE agency_id NOT IN (SELECT agency_id FROM agencies)")
-    else:
-        con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM _rows")
+    con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM _rows")
     con.unregister("_rows")
 
 
+def refresh_agencies(con: duckdb.DuckDBPyConnection, resolver: Resolver | None = None) -> None:
+    """Rebuild the agency dimension from every report's printed agency name and re-key reports and facts,
+    so that an edited alias file takes effect on all years at the next load."""
+    resolver = resolver or Resolver()
+    names = [n for (n,) in con.execute("SELECT agency FROM reports WHERE agency IS NOT NULL").fetchall()]
+    con.execute("DELETE FROM agencies")
+    _insert(con, "agencies", resolver.dimension(names))
+    con.register("_ids", pd.DataFrame([(n, resolver.agency_id(n)) for n in set(names)], columns=["agency", "id"]))
+    con.execute("UPDATE reports SET agency_id = i.id FROM _ids i WHERE reports.agency = i.agency")
+    con.execute("UPDATE facts SET agency_id = r.agency_id FROM reports r "
+                "WHERE facts.report_id = r.report_id AND facts.agency_id IS DISTINCT FROM r.agency_id")
+    con.unregister("_ids")
+
+
 def load(con: duckdb.DuckDBPyConnection, batches: Iterable[dict[str, list[dict[str, Any]]]],
-         replace_year: int | None = None, keep: Iterable[str] = ()) -> int:
+         replace_year: int | None = None, resolver: Resolver | None = None, keep: Iterable[str] = ()) -> int:
     """Load report row batches in one transaction: each report replaces its earlier rows;
     with `replace_year`, every earlier report of that year goes too, except the ids in `keep`
-    (reports of that year the caller found unchanged). Returns reports loaded."""
-    merged: dict[str, list[dict[str, Any]]] = {t: [] for t in COLUMNS}
+    (reports of that year the caller found unchanged). Then the agency dimension and the
+    primary report of each agency and year are derived again. Returns reports loaded."""
+    merged: dict[str, list[dict[str, Any]]] = {t: [] for t in ("reports", "facts", "checks")}
     for b in batches:
         for t, rows in b.items():
             merged[t].extend(rows)
@@ -64,13 +121,25 @@ def load(con: duckdb.DuckDBPyConnection, batches: Iterable[dict[str, list[dict[s
             con.execute(f"DELETE FROM {t} WHERE report_id IN ({stale})")
         con.unregister("_ids")
         con.unregister("_keep")
-        for t in ("agencies", "reports", "facts", "checks"):
+        for t in ("reports", "facts", "checks"):
             _insert(con, t, merged[t])
+        refresh_agencies(con, resolver)
+        primary.mark(con)
+        _crash_point()
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
         raise
     return len(ids)
+
+
+def _crash_point() -> None:
+    """Where the crash-safety test kills the process: every row written, nothing committed.
+    XXGK_TEST_PAUSE_IN_LOAD names a file to create before waiting to be killed."""
+    marker = os.environ.get("XXGK_TEST_PAUSE_IN_LOAD")
+    if marker:
+        Path(marker).touch()
+        time.sleep(600)
 
 
 def counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:

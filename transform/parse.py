@@ -14,14 +14,14 @@ from transform import meta
 from transform.labels import nfkc, norm, similarity
 from transform.numbers import parse_value
 from transform.report import Cell, Report
-from transform.fused import resolve_fused
+from transform.fused import FusedRun, resolve_fused
 from transform.tokens import Segment, text_segments
-from transform.schema import REQUESTS_2021, REQUESTS_OTHER_AS_ONE, Row, Table, tables_for
+from transform.schema import REQUESTS_2021, REQUESTS_OTHER_AS_ONE, Table, tables_for
 
 SECTION_OF = {"二": "active", "三": "requests", "四": "review_litigation", "五": "problems", "六": "other"}
 _HEADING = re.compile(
-    r"(?:^|(?<=\s))(?P<n>[二三四五六])\s*[、.．]\s*"
-    r"(?=主动公开|收到和处理|[^。；\s]{0,16}行政复议|[^。；\s]{0,12}存在的主要问题|其他需要报告)"
+    r"(?<![\u4e00-\u9fff])(?P<n>[二三四五六])\s*[、.．]\s*"  # text copies run headings on: '…667三、收到'
+    r"(?=主动公开|收到和处理|[^。；\s]{0,16}行政\S?复议|[^。；\s]{0,12}存在的主要问题|其他需要报告)"
 )
 MATCH_MIN = 85.0
 LOOKAHEAD = 6
@@ -45,7 +45,8 @@ def split_sections(doc: Document) -> dict[str, list[tuple[object, int]]]:
             if piece:
                 out.setdefault(current, []).append((piece, block.page))
         else:
-            for row, page in zip(block.rows, block.pages):
+            for i, page in enumerate(block.pages):
+                row = block.printed(i)
                 first = nfkc(next((c for c in row if c.strip()), ""))
                 m = _HEADING.match(first)
                 if m and len([c for c in row if c.strip()]) == 1:
@@ -55,14 +56,35 @@ def split_sections(doc: Document) -> dict[str, list[tuple[object, int]]]:
 
 
 def segments(content: list[tuple[object, int]]) -> list[Segment]:
-    """Cut a section's content into labelled rows: grid rows keep their cells, text lines are tokenised."""
+    """Cut a section's content into labelled rows: grid rows keep their cells, text lines are tokenised.
+
+    A grid row printed without its label right after a text line holding only a label
+    (a converter moved the wrapped label out of the table) takes that label.
+    """
     segs: list[Segment] = []
     for item, page in content:
         if isinstance(item, list):
-            segs.append(_grid_segment(item, page))
+            seg = _grid_segment(item, page)
+            prev = segs[-1] if segs else None
+            if not norm(seg.label) and seg.values and prev and not prev.grid and not prev.values and norm(prev.label):
+                prev.values, prev.grid = seg.values, True
+                continue
+            segs.append(seg)
         else:
             text_segments(item, page, segs)
     return segs
+
+
+def header_cols(table: Table, label: str) -> list[str]:
+    """Canonical columns a header row names, in printed order (labels of 4+ characters only:
+    short ones such as 其他 occur inside row labels too)."""
+    text = norm(label)
+    found = []
+    for col, col_label in table.col_labels.items():
+        key = norm(col_label)
+        if len(key) >= 4 and key in text:
+            found.append((text.index(key), col))
+    return [c for _, c in sorted(found)]
 
 
 def _grid_segment(row: list[str], page: int) -> Segment:
@@ -82,16 +104,17 @@ def _grid_segment(row: list[str], page: int) -> Segment:
     return Segment(" ".join(label_parts), values, page, grid=True)
 
 
-def _match(table: Table, seg: Segment, start: int, group: str) -> int | None:
-    """Index of the canonical row `seg` prints, among the next few after `start`."""
+def _match(table: Table, seg: Segment, start: int, group: str, limit: int | None = None) -> int | None:
+    """Index of the canonical row `seg` prints, among the next few after `start` (or up to `limit`)."""
     text = norm(seg.label)
     best, best_score = None, 0.0
-    for i in range(start, min(len(table.rows), start + LOOKAHEAD)):
+    for i in range(start, min(len(table.rows), start + LOOKAHEAD if limit is None else limit)):
         row = table.rows[i]
         score = max(similarity(norm(lbl), text) for lbl in (row.label, *row.aliases))
         if row.group and group and row.group != group and norm(row.label) not in text:
             score -= 20
-        bonus = len(row.label) / 100  # prefer the most specific label
+        # a label printed whole: prefer the most specific; a fragment: prefer the earliest row
+        bonus = len(row.label) / 100 if norm(row.label) in text else -(i - start) / 100
         if score >= MATCH_MIN and score + bonus > best_score:
             best, best_score = i, score + bonus
     return best
@@ -117,24 +140,58 @@ def _fit(values: list[str], n: int) -> list[str] | None:
     return vals if len(vals) == n else None
 
 
+def _gap_row(table: Table, segs: list[Segment], k: int, cursor: int, group: str) -> int | None:
+    """The row an unlabelled grid row fills: the next expected one, when the next labelled
+    row printed is the one after it (exactly one row missing between them)."""
+    if not segs[k].grid:
+        return None
+    for nxt in segs[k + 1:]:
+        if nxt.values and norm(nxt.label):
+            j = _match(table, nxt, cursor, group)
+            return cursor if j == cursor + 1 else None
+        if nxt.values:
+            return None
+    return None
+
+
 def map_rows(report: Report, table: Table, segs: list[Segment]) -> None:
-    cursor, group = 0, ""
-    pending: list[tuple[Row, Segment]] = []
-    for seg in segs:
+    cursor, group, header = 0, "", []
+    seen: set[str] = set()
+    pending: list[FusedRun] = []
+    for k, seg in enumerate(segs):
         text = norm(seg.label)
         for g in ("不予公开", "无法提供", "不予处理", "其他处理"):
             if g in text:
                 group = g
+        header = header_cols(table, seg.label) or header
         if not seg.values:
             continue
-        i = _match(table, seg, cursor, group)
+        i = _match(table, seg, cursor, group) if text else _gap_row(table, segs, k, cursor, group)
+        if i is None and text:  # rows left out of the print: a later row
+            i = _match(table, seg, cursor, group, limit=len(table.rows))
+        if i is None and text:  # a block printed out of order (converters move tables): an earlier unread row
+            i = _match(table, seg, 0, group, limit=cursor)
+            if i is not None and any((table.key, table.rows[i].key, c) in report.cells for c in table.rows[i].cols):
+                i = None
         if i is None:
             continue
         row = table.rows[i]
-        n = len(row.cols)
+        seen.add(row.key)
+        cols = row.cols
+        if not text:
+            report.warnings.append(f"{table.key}/{row.key}: row printed without its label; placed by table order")
+        if header and len(header) == len(seg.values) and set(header) <= set(cols):
+            cols = tuple(header)  # the header names the columns this row prints
+        n = len(cols)
         vals = _fit(seg.values, n)
+        printed = [v for v in seg.values if v.strip()]
+        if vals is None and n == 1 and seg.grid and len(set(printed)) == 1:
+            vals = printed[:1]  # one value copied over a merged cell's columns (a copy that lost the colspan)
+        if vals is None and seg.grid and not any(v.strip() for v in seg.values):
+            continue  # a header or group-label row: its empty cells are layout, not values
         if vals is None and not seg.grid:
-            pending.append((row, seg))  # digits of neighbouring cells ran together: solved below
+            # digits of neighbouring cells ran together: solved below with the table's arithmetic
+            pending.append(FusedRun([(row.key, c) for c in row.cols], seg.values, seg.page))
             cursor = i + 1
             continue
         if vals is None:
@@ -144,22 +201,43 @@ def map_rows(report: Report, table: Table, segs: list[Segment]) -> None:
             )
             cursor = i + 1
             continue
-        _fill(report, table, row.key, row.cols, vals, seg.page)
+        _fill(report, table, row.key, cols, vals, seg.page)
+        if len(cols) < len(row.cols):
+            missing = [c for c in row.cols if c not in cols]
+            report.warnings.append(f"{table.key}/{row.key}: columns {missing} not printed; cells left out")
         cursor = i + 1
     resolve_fused(report, table, pending)
     for row in table.rows:
-        if not any((table.key, row.key, c) in report.cells for c in row.cols) and row not in [p[0] for p in pending]:
+        if row.key not in seen:
             report.warnings.append(f"{table.key}/{row.key}: row not found")
 
 
 def map_review(report: Report, table: Table, segs: list[Segment]) -> None:
-    """Table 四 prints one row of 15 numbers (or three blocks of 5) under a two-level header."""
+    """Table 四 prints one row of 15 numbers (or three blocks of 5) under a two-level header,
+    or one labelled row of 5 per 行政复议 / 未经复议直接起诉 / 复议后起诉.
+
+    Where the section has a grid, only grid rows count: text around it is prose whose
+    numbers (years, counts) are not cells.
+    """
+    if _map_review_rows(report, table, [s for s in segs if s.grid]):
+        return
     flat: list[tuple[str, int]] = []
+    text_only = True
+    has_grid = any(s.grid and _printed_values(s) for s in segs)
     for seg in segs:
-        if sum(1 for v in seg.values if (pv := parse_value(v)) is not None and pv.status == "number") >= 3:
+        numbers = [v for v in seg.values if (pv := parse_value(v)) is not None and pv.status == "number"]
+        if has_grid and not seg.grid:
+            continue
+        # a text row whose digits ran together ('110024001510102') counts its digits, not its runs
+        if len(numbers) >= 3 or (not seg.grid and sum(len(v) for v in numbers) >= 3) or (
+                seg.grid and len(seg.values) >= 5 and _printed_values(seg)):
             flat.extend((v, seg.page) for v in seg.values)
+            text_only = text_only and not seg.grid
     cols = [(r.key, c) for r in table.rows for c in r.cols]
     vals = _fit([v for v, _ in flat], len(cols))
+    if vals is None and flat and text_only:
+        resolve_fused(report, table, [FusedRun(cols, [v for v, _ in flat], flat[0][1])])
+        return
     if vals is None and len(flat) > len(cols):
         extra = [v for v, _ in flat[len(cols):]]
         report.warnings.append(f"review_litigation: {len(flat)} values for {len(cols)} cells; extra {extra} ignored")
@@ -176,14 +254,38 @@ def map_review(report: Report, table: Table, segs: list[Segment]) -> None:
         report.cells[(table.key, row, col)] = Cell(v.value, v.status, raw, page)
 
 
+def _printed_values(seg: Segment) -> bool:
+    """The row prints at least one number or not-applicable mark (not only layout blanks)."""
+    return any((pv := parse_value(v)) is not None and pv.status != "blank" for v in seg.values)
+
+
+def _map_review_rows(report: Report, table: Table, segs: list[Segment]) -> bool:
+    """Table 四 printed as labelled rows of 5: fill them when all three are found."""
+    found: dict[str, Segment] = {}
+    for seg in segs:
+        text = norm(seg.label)
+        vals = _fit(seg.values, 5)
+        if not text or vals is None:
+            continue
+        i = _match(table, seg, 0, "", limit=len(table.rows))
+        if i is not None and table.rows[i].key not in found:
+            found[table.rows[i].key] = Segment(seg.label, vals, seg.page, grid=True)
+    if len(found) < len(table.rows) or not any(_printed_values(f) for f in found.values()):
+        return False
+    for row in table.rows:
+        _fill(report, table, row.key, row.cols, found[row.key].values, found[row.key].page)
+    return True
+
+
 def parse(doc: Document, source: str = "", sha256: str = "") -> Report:
     report = Report(source=source, sha256=sha256, format=doc.format)
     report.warnings.extend(doc.warnings)
+    report.ocr_pages = list(doc.ocr_pages)
     lines = [line.text for line in doc.lines()]
     body = "\n".join(lines)
     title = meta.find_title(lines, doc.title)
     report.year = meta.year_of(title, body)
-    report.agency = meta.agency_of(title) if title else None
+    report.agency = meta.find_agency(title, lines)
     report.template = meta.detect_template(body, report.year)
     if not meta.is_annual_report(title, body):
         report.template = None

@@ -58,10 +58,34 @@ def _push(out: list[tuple[str, bool]], piece: str, is_value: bool) -> None:
     out.append((piece, is_value))
 
 
+# a numbered sub-row ('2.申请人…') directly followed by the next row label printed nothing
+_SUBROW = re.compile(r"\d[.．、]\D")
+_NEXT_ROW = re.compile(r"(?<=\D)(?=\d[.．、]\D|[（(][一二三四五六七八九十]+[）)])")
+
+
+def _blank_subrows(piece: str) -> list[tuple[str, bool]]:
+    """Cut '2.甲…申请3.其他（七）总计' into blank rows '2.甲…申请', '3.其他' and the label '（七）总计'.
+
+    A blank row is marked by the empty value '' (nothing printed in any of its cells).
+    """
+    if not _SUBROW.match(piece):
+        return [(piece, False)]
+    out: list[tuple[str, bool]] = []
+    start = 0
+    for m in _NEXT_ROW.finditer(piece):
+        if m.start() > start:
+            chunk = piece[start:m.start()]
+            if not _SUBROW.match(chunk):
+                break
+            out += [(chunk, False), ("", True)]
+            start = m.start()
+    return out + [(piece[start:], False)]
+
+
 def text_segments(text: str, page: int, segs: list[Segment]) -> None:
     """Append the rows of one text line to `segs`; a line may continue the previous text row."""
     cur: Segment | None = segs[-1] if segs and not segs[-1].grid else None
-    for piece, is_value in _tokens(text):
+    for piece, is_value in [t for p, v in _tokens(text) for t in ([(p, v)] if v else _blank_subrows(p))]:
         if is_value:
             if cur is None:
                 cur = Segment("", page=page)

@@ -55,7 +55,7 @@ def _span(cell, attr: str) -> int:
 def table_grid(table) -> Grid:
     """Expand a <table> into a rectangular grid; a merged cell's text is repeated over its span."""
     rows = [tr for tr in table.iter("tr") if _nearest_table(tr) is table]
-    grid: dict[tuple[int, int], tuple[str, bool]] = {}
+    grid: dict[tuple[int, int], tuple[str, bool, bool]] = {}
     for i, tr in enumerate(rows):
         j = 0
         for cell in tr:
@@ -67,14 +67,19 @@ def table_grid(table) -> Grid:
             rs, cs = _span(cell, "rowspan"), _span(cell, "colspan")
             for di in range(rs):
                 for dj in range(cs):
-                    grid.setdefault((i + di, j + dj), (text, di > 0 or dj > 0))
+                    grid.setdefault((i + di, j + dj), (text, di > 0 or dj > 0, dj > 0))
             j += cs
     if not grid:
         return Grid([])
     n_rows = len(rows)
     n_cols = max(j for _, j in grid) + 1
-    cells = [[grid.get((i, j), ("", False)) for j in range(n_cols)] for i in range(n_rows)]
-    return Grid([[c[0] for c in r] for r in cells], spans=[[c[1] for c in r] for r in cells])
+    # a position no cell covers (a row with fewer cells) is padding, not a printed blank: marked like a span
+    cells = [[grid.get((i, j), ("", True, True)) for j in range(n_cols)] for i in range(n_rows)]
+    return Grid(
+        [[c[0] for c in r] for r in cells],
+        spans=[[c[1] for c in r] for r in cells],
+        hspans=[[c[2] for c in r] for r in cells],
+    )
 
 
 def _nearest_table(el):
@@ -86,10 +91,13 @@ def _nearest_table(el):
 
 def read(data: bytes) -> Document:
     text = decode(data)
+    parser = lhtml.HTMLParser()
     try:
-        root = lhtml.document_fromstring(text)
+        root = lhtml.document_fromstring(text, parser=parser)
     except (etree.ParserError, ValueError) as e:
         raise ReadError(f"malformed HTML: {e}") from None
+    if any(e.type_name == "ERR_RESOURCE_LIMIT" for e in parser.error_log):  # libxml2 drops what lies deeper
+        raise ReadError("HTML nested too deeply: over 256 levels, content below would be lost")
     doc = Document("html")
     title = root.find(".//title")
     if title is not None and title.text:
@@ -129,4 +137,15 @@ def read(data: bytes) -> Document:
     body = root.find(".//body")
     walk(body if body is not None else root)
     flush()
+    if not doc.blocks:
+        raise ReadError(_why_no_text(root, text))
     return doc
+
+
+def _why_no_text(root, text: str) -> str:
+    """Name the likely cause of a page without text: script-rendered content or text lost in broken markup."""
+    if root.find(".//script") is not None:
+        return "HTML page without text: its content is loaded by script"
+    if re.search(r"[\u4e00-\u9fff]", re.sub(r"<title>.*?</title>", "", text, flags=re.S | re.I)):
+        return "malformed HTML: its text sits inside broken markup (an unclosed tag or quote)"
+    return "HTML page without text"

@@ -1,0 +1,65 @@
+"""Limits on untrusted input: document size, ZIP containers (zip bombs), time per document.
+
+Every limit is settable through an environment variable so an operator can raise
+it for an unusual source without a code change.
+"""
+from __future__ import annotations
+
+import os
+import zipfile
+from pathlib import Path
+
+from extract.document import ReadError
+
+MB = 1024 * 1024
+
+
+def _env_float(name: str, default: float) -> float:
+    try:
+        return float(os.environ.get(name, "") or default)
+    except ValueError:
+        return default
+
+
+def max_document_bytes() -> int:
+    """Largest document accepted (XXGK_MAX_DOC_MB, default 50 MB): annual reports are a few MB at most."""
+    return int(_env_float("XXGK_MAX_DOC_MB", 50) * MB)
+
+
+def document_timeout() -> float:
+    """CPU seconds one document may take to read (XXGK_DOC_TIMEOUT, default 120)."""
+    return _env_float("XXGK_DOC_TIMEOUT", 120)
+
+
+MAX_ARCHIVE_MEMBERS = 2000
+MAX_ARCHIVE_BYTES = 200 * MB  # unpacked, all members together
+MAX_MEMBER_RATIO = 200  # unpacked/packed of one member; ordinary XML compresses 5-20x
+
+
+def check_size(n_bytes: int) -> None:
+    limit = max_document_bytes()
+    if n_bytes > limit:
+        raise ReadError(f"file too large: {n_bytes / MB:.1f} MB, over the {limit / MB:g} MB limit (XXGK_MAX_DOC_MB)")
+
+
+def read_file(path: Path) -> bytes:
+    """A local document's bytes, refused before reading when it is over the size limit."""
+    check_size(path.stat().st_size)
+    return path.read_bytes()
+
+
+def check_archive(z: zipfile.ZipFile) -> None:
+    """Refuse a ZIP container (DOCX, XLSX) that would unpack to far more than a report needs.
+
+    Declared sizes are enough to check: zipfile never returns more than a member's
+    declared size (a member that lies fails its CRC check).
+    """
+    members = z.infolist()
+    if len(members) > MAX_ARCHIVE_MEMBERS:
+        raise ReadError(f"ZIP container with {len(members)} members: over the {MAX_ARCHIVE_MEMBERS} limit")
+    total = sum(m.file_size for m in members)
+    if total > MAX_ARCHIVE_BYTES:
+        raise ReadError(f"zip bomb: unpacks to {total / MB:.0f} MB, over the {MAX_ARCHIVE_BYTES / MB:.0f} MB limit")
+    for m in members:
+        if m.file_size > MB and m.file_size > MAX_MEMBER_RATIO * max(m.compress_size, 1):
+            raise ReadError(f"zip bomb: member {m.filename[:80]!r} expands {m.file_size // max(m.compress_size, 1)}x")
