@@ -9,7 +9,7 @@ import pytest
 from rich.console import Console
 from typer.testing import CliRunner
 
-from conftest import SAMPLES
+from conftest import ROOT, SAMPLES
 
 DOCS = ["2019_pingtan_jjf.txt", "2021_guangzhou_tjj.txt", "2023_pingtan_gwh.html", "2023_suqian_shuyang_fgj.html",
         "2025_suqian_shuyang_xzf.txt"]
@@ -186,6 +186,19 @@ def test_nightly_deployment_schedule(monkeypatch):
     assert (sched.schedule.cron, sched.schedule.timezone) == ("0 4 * * *", "Asia/Urumqi")
     with pytest.raises(ScheduleError):
         nightly_deployment(cron="61 2 * * *")
+
+
+def test_prefect_yaml_matches_serve():
+    import yaml
+
+    from flows.serve import DEFAULT_CRON, DEFAULT_TIMEZONE, DEPLOYMENT
+
+    spec = yaml.safe_load((ROOT / "prefect.yaml").read_text(encoding="utf-8"))
+    nightly = {d["name"]: d for d in spec["deployments"]}[DEPLOYMENT]
+    assert nightly["schedules"] == [{"cron": DEFAULT_CRON, "timezone": DEFAULT_TIMEZONE}]
+    for d in spec["deployments"]:
+        path, name = d["entrypoint"].split(":")
+        assert (ROOT / path).is_file() and f"def {name}(" in (ROOT / path).read_text(encoding="utf-8")
 
 
 def test_plan_reasons():
