@@ -34,14 +34,3 @@ def validators(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, str | None
     ).fetchall()
     return {u: {"sha256": s, "etag": e, "last_modified": lm} for u, s, e, lm in rows}
 
-
-def loaded_versions(con: duckdb.DuckDBPyConnection, sources: list[str]) -> dict[str, tuple[str | None, str | None]]:
-    """Per source already in `reports`: (sha256, parser_version), to skip re-extracting what did not change."""
-    if not sources:
-        return {}
-    con.register("_src", pd.DataFrame({"source": sources}, dtype="string"))
-    try:
-        rows = con.execute("SELECT source, sha256, parser_version FROM reports WHERE source IN (SELECT source FROM _src)").fetchall()
-    finally:
-        con.unregister("_src")
-    return {s: (sha, pv) for s, sha, pv in rows}
