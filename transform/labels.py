@@ -35,8 +35,10 @@ def similarity(label: str, text: str) -> float:
     """0..100: how well `text` (normalised) contains canonical `label` (normalised)."""
     if not label or not text:
         return 0.0
+    if len(label) < 4:  # 其他, 总计: the row's own label is the last label cell, after any group label
+        return 100.0 if text.endswith(label) else 0.0
     if label in text:
         return 100.0
-    if len(label) < 4 or len(text) < max(4, len(label) // 3):
+    if len(text) < max(4, len(label) // 3):
         return 0.0  # a fragment too short to tell one long label from another
     return float(fuzz.partial_ratio(label, text))

@@ -16,7 +16,7 @@ from transform.numbers import parse_value
 from transform.report import Cell, Report
 from transform.fused import FusedRun, resolve_fused
 from transform.tokens import Segment, text_segments
-from transform.schema import REQUESTS_2021, REQUESTS_OTHER_AS_ONE, Table, tables_for
+from transform.schema import REQUESTS_2021, REQUESTS_OTHER_AS_ONE, Row, Table, tables_for
 
 SECTION_OF = {"二": "active", "三": "requests", "四": "review_litigation", "五": "problems", "六": "other"}
 _HEADING = re.compile(
@@ -140,6 +140,11 @@ def _fit(values: list[str], n: int) -> list[str] | None:
     return vals if len(vals) == n else None
 
 
+def _names(row: Row, text: str) -> bool:
+    """The text prints the row's whole label (or an alias), not just a fragment of it."""
+    return any(norm(lbl) in text for lbl in (row.label, *row.aliases))
+
+
 def _gap_row(table: Table, segs: list[Segment], k: int, cursor: int, group: str) -> int | None:
     """The row an unlabelled grid row fills: the next expected one, when the next labelled
     row printed is the one after it (exactly one row missing between them)."""
@@ -161,7 +166,7 @@ def map_rows(report: Report, table: Table, segs: list[Segment]) -> None:
     for k, seg in enumerate(segs):
         text = norm(seg.label)
         for g in ("不予公开", "无法提供", "不予处理", "其他处理"):
-            if g in text:
+            if g[:3] in text:  # the group label may be cut at a page or cell break (其他处 | 理)
                 group = g
         header = header_cols(table, seg.label) or header
         if not seg.values:
@@ -176,6 +181,8 @@ def map_rows(report: Report, table: Table, segs: list[Segment]) -> None:
         if i is None:
             continue
         row = table.rows[i]
+        if seg.grid and not any(v.strip() for v in seg.values) and not _names(row, text):
+            continue  # a blank row under a label fragment: the rest of a row broken over a page or cell break
         seen.add(row.key)
         cols = row.cols
         if not text:
@@ -295,7 +302,7 @@ def parse(doc: Document, source: str = "", sha256: str = "") -> Report:
         return report
     sections = split_sections(doc)
     tables = tables_for(report.template)
-    req_text = norm(" ".join(str(x) for x, _ in sections.get("requests", [])))
+    req_text = norm(" ".join(" ".join(x) if isinstance(x, list) else str(x) for x, _ in sections.get("requests", [])))
     if "逾期不补正" in req_text or "缴纳费用" in req_text:
         tables["requests"] = REQUESTS_2021
     else:
