@@ -290,3 +290,13 @@ def test_pdf_table_over_a_page_break_with_merged_cells(tmp_path):
     assert r.cells[("requests", "granted", "research_institution")].status == "na"
     pages = sorted({c.page for (t, _, _), c in r.cells.items() if t == "requests"})
     assert len(pages) >= 2 and pages == list(range(pages[0], pages[-1] + 1))  # one table over the page breaks
+
+
+def test_copy_that_lost_its_colspans_repeats_header_and_value():
+    r = text_report("二、主动公开政府信息情况\n信息内容\t本年新制作数量\t本年新公开数量\t本年新公开数量\t对外公开总数量\n"
+                    "规章\t13\t12\t12\t524\n规范性文件\t60\t61\t62\t368\n"
+                    "三、收到和处理政府信息公开申请情况\n本年新收政府信息公开申请数量\n")
+    assert r.template == "2019"
+    assert active(r, "rules") == {"made": 13, "published": 12, "total_published": 524}
+    assert active(r, "normative_docs") == {}  # 61 | 62 under one merged header: not one value, so warned
+    assert any(w.startswith("active/normative_docs:") for w in r.warnings)

@@ -16,7 +16,9 @@ from transform.numbers import parse_value
 from transform.report import Cell, Report
 from transform.fused import FusedRun, resolve_fused
 from transform.tokens import Segment, text_segments
-from transform.schema import REQUESTS_2021, REQUESTS_OTHER_AS_ONE, Row, Table, tables_for
+from transform.schema import (
+    ACTIVE_2019, ACTIVE_2021, REQUESTS_2021, REQUESTS_OTHER_AS_ONE, REVIEW_LITIGATION, Row, Table, tables_for,
+)
 
 SECTION_OF = {"二": "active", "三": "requests", "四": "review_litigation", "五": "problems", "六": "other"}
 _HEADING = re.compile(
@@ -45,14 +47,33 @@ def split_sections(doc: Document) -> dict[str, list[tuple[object, int]]]:
             if piece:
                 out.setdefault(current, []).append((piece, block.page))
         else:
+            repeated: set[int] = set()
             for i, page in enumerate(block.pages):
-                row = block.printed(i)
-                first = nfkc(next((c for c in row if c.strip()), ""))
+                row = [nfkc(c) for c in block.printed(i)]
+                first = next((c for c in row if c.strip()), "")
                 m = _HEADING.match(first)
                 if m and len([c for c in row if c.strip()]) == 1:
                     current = SECTION_OF[m.group("n")]
-                out.setdefault(current, []).append(([nfkc(c) for c in row], page))
+                row, repeated = _drop_copied_spans(row, repeated)
+                out.setdefault(current, []).append((row, page))
     return out
+
+
+_COL_LABELS = {norm(lbl) for t in (ACTIVE_2021, ACTIVE_2019, REVIEW_LITIGATION) for lbl in t.col_labels.values()}
+
+
+def _drop_copied_spans(row: list[str], repeated: set[int]) -> tuple[list[str], set[int]]:
+    """A copy that lost its colspans prints a merged header and the values under it once per column
+    (本年新公开数量 | 本年新公开数量 over 13 | 13). Under such a header, a cell equal to its left
+    neighbour at a repeated position is that one value again; a different value is kept (and the row
+    will not fit, so it is warned about, never guessed)."""
+    cells = [norm(c) for c in row]
+    if not any(parse_value(c) is not None and c.strip() for c in row) and any(c in _COL_LABELS for c in cells):
+        repeated = {j for j in range(1, len(cells)) if cells[j] and cells[j] == cells[j - 1] and cells[j] in _COL_LABELS}
+        return row, repeated
+    if not repeated:
+        return row, repeated
+    return [c for j, c in enumerate(row) if not (j in repeated and c.strip() and c == row[j - 1])], repeated
 
 
 def segments(content: list[tuple[object, int]]) -> list[Segment]:
