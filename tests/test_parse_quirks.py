@@ -165,6 +165,8 @@ def test_title_wrapped_over_two_lines_and_agency_from_the_line_above():
 def test_year_in_chinese_numerals_is_not_part_of_the_agency():
     r = to_report(read_document("某县教育局二〇二三年度政府信息公开工作年度报告\n正文".encode(), "r.txt"))
     assert (r.agency, r.year) == ("某县教育局", 2023)
+    r = to_report(read_document("某县教育局关于2023年政府信息公开工作年度报告\n正文".encode(), "r.txt"))
+    assert (r.agency, r.year) == ("某县教育局", 2023)
 
 
 def test_page_title_with_site_name_and_agency_from_the_body():

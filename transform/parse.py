@@ -316,7 +316,7 @@ def parse(doc: Document, source: str = "", sha256: str = "") -> Report:
     report.template = meta.detect_template(body, report.year)
     if not meta.is_annual_report(title, body):
         report.template = None
-        report.skip_reason = "not an annual report (no 政府信息公开…年度报告 title)"
+        report.skip_reason = "not an annual report: no 政府信息公开…年度报告 title with a report body"
         return report
     if report.template == "pre2019":
         report.skip_reason = "free-form report before the 2019 format: no standard tables"
