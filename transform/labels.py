@@ -17,8 +17,9 @@ def nfkc(text: str) -> str:
 
 
 def norm(text: str) -> str:
-    """The comparable form of a label: NFKC, no whitespace, no punctuation."""
-    return _DROP.sub("", nfkc(text))
+    """The comparable form of a label: NFKC, no whitespace, no punctuation (NFKC again: a mark freed of the
+    punctuation before it composes with its letter, 't¨' → 'ẗ', so that norm(norm(x)) == norm(x))."""
+    return nfkc(_DROP.sub("", nfkc(text)))
 
 
 def strip_enum(text: str) -> str:

@@ -234,7 +234,8 @@ def map_rows(report: Report, table: Table, segs: list[Segment]) -> None:
             missing = [c for c in row.cols if c not in cols]
             report.warnings.append(f"{table.key}/{row.key}: columns {missing} not printed; cells left out")
         cursor = i + 1
-    resolve_fused(report, table, pending)
+    if pending:  # (resolve_fused warns on an empty list)
+        resolve_fused(report, table, pending)
     for row in table.rows:
         if row.key not in seen:
             report.warnings.append(f"{table.key}/{row.key}: row not found")
@@ -308,6 +309,7 @@ def _map_review_rows(report: Report, table: Table, segs: list[Segment]) -> bool:
 def parse(doc: Document, source: str = "", sha256: str = "") -> Report:
     report = Report(source=source, sha256=sha256, format=doc.format)
     report.warnings.extend(doc.warnings)
+    report.ocr_pages = list(doc.ocr_pages)
     lines = [line.text for line in doc.lines()]
     body = "\n".join(lines)
     title = meta.find_title(lines, doc.title)

@@ -44,6 +44,8 @@ def _page_blocks(page, number: int) -> list[tuple[float, Line | Grid]]:
 def read(data: bytes) -> Document:
     import pdfplumber
 
+    from extract.readers import ocr  # pages without a text layer (scans) go through OCR when installed
+
     doc = Document("pdf")
     try:
         pdf = pdfplumber.open(BytesIO(data))
@@ -56,7 +58,12 @@ def read(data: bytes) -> Document:
             n_chars = 0
             for number, page in enumerate(pdf.pages, start=1):
                 n_chars += len(page.chars)
-                for _, block in _page_blocks(page, number):
+                if ocr.needs_ocr(page) and ocr.available():
+                    blocks = ocr.page_blocks(page, number, doc.warnings)
+                    doc.ocr_pages.append(number)
+                else:
+                    blocks = _page_blocks(page, number)
+                for _, block in blocks:
                     last = doc.blocks[-1] if doc.blocks else None
                     if (
                         isinstance(block, Grid)
@@ -75,8 +82,8 @@ def read(data: bytes) -> Document:
             raise
         except Exception as e:
             raise ReadError(_pdf_error(e)) from None
-    if n_chars == 0:
-        raise ReadError("scanned PDF: no text layer")
+    if n_chars == 0 and not doc.ocr_pages:
+        raise ReadError("scanned PDF: no text layer (install xxgk[ocr] to read it)")
     return doc
 
 
