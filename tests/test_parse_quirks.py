@@ -302,3 +302,18 @@ def test_copy_that_lost_its_colspans_repeats_header_and_value():
     assert active(r, "rules") == {"made": 13, "published": 12, "total_published": 524}
     assert active(r, "normative_docs") == {}  # 61 | 62 under one merged header: not one value, so warned
     assert any(w.startswith("active/normative_docs:") for w in r.warnings)
+
+
+def test_layout_text_with_labels_wrapped_around_their_values():
+    """pdftotext -layout: a long label wraps, its values sit on the middle line."""
+    body = ("三、收到和处理政府信息公开申请情况\n"
+            "      8.属于行政查询事项     2       0   0   0   0   0   2\n"
+            "      （四）   1.本机关不掌握相关政\n"
+            "                        31         0   0   0   0   0   31\n"
+            "      无法提   府信息\n"
+            "      供\n"
+            "            2.没有现成信息需要另 0          0   0   0   0   0   0\n"
+            "               行制作\n")
+    r = text_report(body)
+    assert req(r, "unable_not_held")["total"] == 31
+    assert req(r, "unable_needs_creation")["natural_person"] == 0

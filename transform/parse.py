@@ -11,7 +11,7 @@ import re
 
 from extract.document import Document, Line
 from transform import meta
-from transform.labels import nfkc, norm, similarity
+from transform.labels import nfkc, norm, similarity, starts_label
 from transform.numbers import parse_value
 from transform.report import Cell, Report
 from transform.fused import FusedRun, resolve_fused
@@ -69,7 +69,7 @@ def _drop_copied_spans(row: list[str], repeated: set[int]) -> tuple[list[str], s
     will not fit, so it is warned about, never guessed)."""
     cells = [norm(c) for c in row]
     if not any(parse_value(c) is not None and c.strip() for c in row) and any(c in _COL_LABELS for c in cells):
-        repeated = {j for j in range(1, len(cells)) if cells[j] and cells[j] == cells[j - 1] and cells[j] in _COL_LABELS}
+        repeated = {j for j in range(1, len(cells)) if cells[j] in _COL_LABELS and cells[j] == cells[j - 1]}
         return row, repeated
     if not repeated:
         return row, repeated
@@ -132,8 +132,8 @@ def _match(table: Table, seg: Segment, start: int, group: str, limit: int | None
     for i in range(start, min(len(table.rows), start + LOOKAHEAD if limit is None else limit)):
         row = table.rows[i]
         score = max(similarity(norm(lbl), text) for lbl in (row.label, *row.aliases))
-        if row.group and group and row.group != group and norm(row.label) not in text:
-            score -= 20
+        if row.group and group and row.group != group and not _names(row, text) and not starts_label(norm(row.label), text):
+            score -= 20  # a fragment under another group's label
         # a label printed whole: prefer the most specific; a fragment: prefer the earliest row
         bonus = len(row.label) / 100 if norm(row.label) in text else -(i - start) / 100
         if score >= MATCH_MIN and score + bonus > best_score:
