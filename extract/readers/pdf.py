@@ -25,7 +25,8 @@ def _page_blocks(page, number: int) -> list[tuple[float, Line | Grid]]:
         # None is a position a merged cell covers: not a printed (blank) cell of its own
         covered = [[c is None for c in r] for r in raw]
         if rows:
-            blocks.append((t.bbox[1], Grid(rows, pages=[number] * len(rows), spans=covered, hspans=covered)))
+            hspans = [list(r) for r in covered]
+            blocks.append((t.bbox[1], Grid(rows, pages=[number] * len(rows), spans=covered, hspans=hspans)))
 
     def outside(obj) -> bool:
         cx, cy = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
