@@ -4,7 +4,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from transform.fused import FusedRun, resolve_fused, splits
+from transform.fused import FusedRun, prose_hints, resolve_fused, splits
 from transform.report import Cell, Report
 from transform.schema import ACTIVE_2021, APPLICANT_COLS, REQUESTS_2021, REVIEW_LITIGATION, Table
 from transform.tokens import Segment, text_segments
@@ -86,6 +86,16 @@ def test_report_breaking_its_own_column_rule_falls_back_to_row_totals_with_a_war
     resolve_fused(report, REQUESTS_2021, [_run(REQUESTS_2021, "new_received", "1000001")])
     assert _row_cells(report, "requests", "new_received") == dict(zip(cols, [1, 0, 0, 0, 0, 0, 1]))
     assert any("column arithmetic" in w for w in report.warnings)
+
+
+def test_prose_breaks_a_tie_only_when_some_reading_agrees():
+    hints = prose_hints("本年度制发的规范性文件77件，清理并集中发布现行有效行政规范性文件393件。")
+    assert hints == {("normative_docs", "issued"): {"77"}, ("normative_docs", "in_force"): {"393"}}
+    report = Report("t")
+    resolve_fused(report, ACTIVE_2021, [_run(ACTIVE_2021, "normative_docs", "77132470")], hints)
+    assert _row_cells(report, "active", "normative_docs") == {"issued": 77}  # 393 fits no reading: ignored
+    assert any("report's text (77)" in w for w in report.warnings)
+    assert any(w.startswith("active/normative_docs/in_force:") and "cell left out" in w for w in report.warnings)
 
 
 def test_too_few_digits_leave_the_row_out_with_a_warning():

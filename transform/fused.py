@@ -29,6 +29,24 @@ Equation = tuple[tuple[CellKey, ...], tuple[CellKey, ...]]  # sum(lhs) == sum(rh
 Split = tuple[str, ...]
 
 
+# General phrases of a report's prose that state a table-2 cell. They only choose among readings that
+# all fit the arithmetic, never against every reading (prose may count at another date than the table).
+_PROSE = (
+    (("normative_docs", "issued"),
+     re.compile(r"(?:本年度?|全年|\d{4}年度?)[^。；，,]{0,6}制发[^。；，,\d]{0,2}(?:行政)?规范性文件共?(\d+)件")),
+    (("normative_docs", "in_force"), re.compile(r"现行有效[^。；，,\d]{0,2}(?:行政)?规范性文件共?(\d+)件")),
+)
+
+
+def prose_hints(text: str) -> dict[CellKey, set[str]]:
+    """Cell → numbers the report's own prose states for it (see _PROSE)."""
+    out: dict[CellKey, set[str]] = {}
+    for key, pattern in _PROSE:
+        for m in pattern.finditer(text):
+            out.setdefault(key, set()).add(m.group(1))
+    return out
+
+
 class _TooMany(Exception):
     """The search for splits went past MAX_STEPS."""
 
@@ -163,8 +181,13 @@ def _row_candidates(run: FusedRun, known: dict[CellKey, Decimal], eqs: list[Equa
     return None
 
 
-def resolve_fused(report: Report, table: Table, runs: list[FusedRun]) -> None:
-    """Fill the cells of `runs` where their digits split in exactly one consistent way; warn for the rest."""
+def resolve_fused(
+    report: Report, table: Table, runs: list[FusedRun], hints: dict[CellKey, set[str]] | None = None
+) -> None:
+    """Fill the cells of `runs` where their digits split in exactly one consistent way; warn for the rest.
+
+    `hints` (from `prose_hints`) may choose among readings that fit the arithmetic; a warning says so.
+    """
     known: dict[CellKey, Decimal] = {}
     for (t, r, c), cell in report.cells.items():
         if t == table.key:
@@ -192,6 +215,7 @@ def resolve_fused(report: Report, table: Table, runs: list[FusedRun]) -> None:
         if not ok:
             _warn_rows(report, table, run, f"cannot be read as {len(run.cells)} cells; cells left out")
             continue
+        ok = _prefer_prose(report, table, run, ok, hints or {})
         cands.append(ok)
         live.append(run)
     solved = {k for run in live for k in run.cells}
@@ -214,6 +238,18 @@ def resolve_fused(report: Report, table: Table, runs: list[FusedRun]) -> None:
             report.warnings.append(
                 f"{table.key}/{k[0]}/{k[1]}: digits {run.text!r} fused; "
                 f"{len(raws)} readings fit the table's arithmetic ({', '.join(sorted(raws)[:4])}); cell left out")
+
+
+def _prefer_prose(report: Report, table: Table, run: FusedRun, ok: list[Split],
+                  hints: dict[CellKey, set[str]]) -> list[Split]:
+    for i, k in enumerate(run.cells):
+        chosen = [s for s in ok if s[i] in hints.get(k, ())]
+        if chosen and len(chosen) < len(ok):
+            ok = chosen
+            report.warnings.append(
+                f"{table.key}/{k[0]}/{k[1]}: digits {run.text!r} fused; split chosen with the report's text "
+                f"({'/'.join(sorted(hints[k]))})")
+    return ok
 
 
 def _warn_rows(report: Report, table: Table, run: FusedRun, why: str) -> None:

@@ -14,7 +14,7 @@ from transform import meta
 from transform.labels import nfkc, norm, similarity
 from transform.numbers import parse_value
 from transform.report import Cell, Report
-from transform.fused import FusedRun, resolve_fused
+from transform.fused import FusedRun, prose_hints, resolve_fused
 from transform.tokens import Segment, text_segments
 from transform.schema import REQUESTS_2021, REQUESTS_OTHER_AS_ONE, Table, tables_for
 
@@ -154,7 +154,7 @@ def _gap_row(table: Table, segs: list[Segment], k: int, cursor: int, group: str)
     return None
 
 
-def map_rows(report: Report, table: Table, segs: list[Segment]) -> None:
+def map_rows(report: Report, table: Table, segs: list[Segment], hints: dict | None = None) -> None:
     cursor, group, header = 0, "", []
     pending: list[FusedRun] = []
     for k, seg in enumerate(segs):
@@ -195,7 +195,7 @@ def map_rows(report: Report, table: Table, segs: list[Segment]) -> None:
             missing = [c for c in row.cols if c not in cols]
             report.warnings.append(f"{table.key}/{row.key}: columns {missing} not printed; cells left out")
         cursor = i + 1
-    resolve_fused(report, table, pending)
+    resolve_fused(report, table, pending, hints)
     fused_rows = {r for run in pending for r, _ in run.cells}
     for row in table.rows:
         if not any((table.key, row.key, c) in report.cells for c in row.cols) and row.key not in fused_rows:
@@ -264,7 +264,7 @@ def parse(doc: Document, source: str = "", sha256: str = "") -> Report:
         if key == "review_litigation":
             map_review(report, table, segs)
         else:
-            map_rows(report, table, segs)
+            map_rows(report, table, segs, prose_hints(body))
     if not report.cells:
         report.error = "no standard tables found"
     return report
