@@ -214,7 +214,7 @@ def map_review(report: Report, table: Table, segs: list[Segment]) -> None:
             text_only = text_only and not seg.grid
     cols = [(r.key, c) for r in table.rows for c in r.cols]
     vals = _fit([v for v, _ in flat], len(cols))
-    if vals is None and flat and text_only:
+    if vals is None and flat and text_only and len(flat) < len(cols):  # fewer runs than cells: some ran together
         resolve_fused(report, table, [FusedRun(cols, [v for v, _ in flat], flat[0][1])])
         return
     if vals is None and len(flat) > len(cols):
