@@ -172,7 +172,7 @@ def _check_solution(report: Report, table: Table, truth: dict[tuple[str, str], i
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(requests_tables(), st.data())
 def test_generated_requests_table_is_recovered_or_declared_ambiguous(rows, data):
-    fused = set(data.draw(st.sets(st.sampled_from(sorted(rows)), min_size=1, max_size=6)))
+    fused = set(data.draw(st.sets(st.sampled_from(sorted(rows)), min_size=1, max_size=len(rows))))
     report = Report("t")
     cols = REQUESTS_2021.row("granted").cols
     runs = []
