@@ -14,7 +14,7 @@ from transform import meta
 from transform.labels import nfkc, norm, similarity, starts_label
 from transform.numbers import parse_value
 from transform.report import Cell, Report
-from transform.fused import FusedRun, resolve_fused
+from transform.fused import FusedRun, prose_hints, resolve_fused
 from transform.tokens import Segment, text_segments
 from transform.schema import (
     ACTIVE_2019, ACTIVE_2021, REQUESTS_2021, REQUESTS_OTHER_AS_ONE, REVIEW_LITIGATION, Row, Table, tables_for,
@@ -180,7 +180,7 @@ def _gap_row(table: Table, segs: list[Segment], k: int, cursor: int, group: str)
     return None
 
 
-def map_rows(report: Report, table: Table, segs: list[Segment]) -> None:
+def map_rows(report: Report, table: Table, segs: list[Segment], hints: dict | None = None) -> None:
     cursor, group, header = 0, "", []
     seen: set[str] = set()
     pending: list[FusedRun] = []
@@ -234,8 +234,8 @@ def map_rows(report: Report, table: Table, segs: list[Segment]) -> None:
             missing = [c for c in row.cols if c not in cols]
             report.warnings.append(f"{table.key}/{row.key}: columns {missing} not printed; cells left out")
         cursor = i + 1
-    if pending:  # (resolve_fused warns on an empty list)
-        resolve_fused(report, table, pending)
+    if pending:
+        resolve_fused(report, table, pending, hints)
     for row in table.rows:
         if row.key not in seen:
             report.warnings.append(f"{table.key}/{row.key}: row not found")
@@ -264,7 +264,7 @@ def map_review(report: Report, table: Table, segs: list[Segment]) -> None:
             text_only = text_only and not seg.grid
     cols = [(r.key, c) for r in table.rows for c in r.cols]
     vals = _fit([v for v, _ in flat], len(cols))
-    if vals is None and flat and text_only:
+    if vals is None and flat and text_only and len(flat) < len(cols):  # fewer runs than cells: some ran together
         resolve_fused(report, table, [FusedRun(cols, [v for v, _ in flat], flat[0][1])])
         return
     if vals is None and len(flat) > len(cols):
@@ -338,7 +338,7 @@ def parse(doc: Document, source: str = "", sha256: str = "") -> Report:
         if key == "review_litigation":
             map_review(report, table, segs)
         else:
-            map_rows(report, table, segs)
+            map_rows(report, table, segs, prose_hints(body))
     if not report.cells:
         report.error = "no standard tables found"
     return report
