@@ -46,19 +46,12 @@ def crawl_source(crawler: Crawler, source: Source) -> CrawlResult:
 
 @task(name="record-fetches", cache_policy=NO_CACHE)
 def record_fetches(results: list[CrawlResult], db: str, crawl_id: str) -> int:
-    con = warehouse.connect(db)
-    try:
+    with warehouse.writing(db) as con:  # published atomically, like every load
         return fetches.record(con, [f.row() for r in results for f in r.fetches], crawl_id)
-    finally:
-        con.close()
 
 
 def prior_validators(db: str) -> dict[str, Validators]:
-    con = warehouse.connect(db)
-    try:
-        return {u: Validators(**v) for u, v in fetches.validators(con).items()}
-    finally:
-        con.close()
+    return {u: Validators(**v) for u, v in fetches.validators(db).items()}
 
 
 @dataclass

@@ -63,19 +63,24 @@ def extract_document(path: str, raw_root: str) -> Report:
 
 
 @task(name="extract-fetched")
-def extract_fetched(url: str, sha256: str, raw_root: str) -> Report:
+def extract_fetched(url: str, sha256: str, raw_root: str, attachments: list[str]) -> Report:
     """A crawled document: its source is the URL, its bytes come from the raw store."""
-    return extract_bytes(RawStore(raw_root).get(sha256), url, sha256)
+    return wrapper_page(extract_bytes(RawStore(raw_root).get(sha256), url, sha256, isolate=True), attachments)
+
+
+def wrapper_page(report: Report, attachments: list[str]) -> Report:
+    """A report page that only wraps its attachments (no table read on the page itself) is skipped, not
+    failed: the report is judged in the attachment, where a failure is recorded if there is one."""
+    if attachments and report.status == "failed" and not report.cells:
+        report.skip_reason = f"no tables on the page itself ({report.error}); the report is in {', '.join(attachments)}"
+        report.error = None
+    return report
 
 
 def changed_documents(docs: list, db: str) -> list:
     """Crawled documents whose bytes (or our parser) differ from the warehouse's version of that URL:
     a nightly re-crawl of unchanged sites re-extracts nothing."""
-    con = warehouse.connect(db)
-    try:
-        loaded = fetches.loaded_versions(con, [d.url for d in docs])
-    finally:
-        con.close()
+    loaded = fetches.loaded_versions(db, [d.url for d in docs])
     return [d for d in docs if loaded.get(d.url) != (d.sha256, PARSER_VERSION)]
 
 
@@ -85,7 +90,8 @@ def crawl_and_extract(sources: str, db: str, raw_root: str, every: bool) -> list
 
     docs = crawl_flow(sources, db=db, raw_root=raw_root).documents
     docs = docs if every else changed_documents(docs, db)
-    futures = extract_fetched.map([d.url for d in docs], [d.sha256 for d in docs], raw_root)
+    futures = extract_fetched.map([d.url for d in docs], [d.sha256 for d in docs], raw_root,
+                                  [list(d.attachments) for d in docs])
     return [f.result() for f in futures]
 
 

@@ -84,6 +84,7 @@ def test_every_report_found_and_loaded(crawled):
     assert loaded["/edge/gbk_report.htm"][1:] == ("沭阳县发展和改革局", 2023)
     assert loaded["/edge/gbk_report.htm"][0] in ("ok", "flagged")
     assert loaded["/edge/files/hongze.pdf"][0] in ("ok", "flagged")
+    assert loaded["/edge/att.htm"][0] == "skipped"  # a page wrapping its attachment: judged in the PDF
     assert not any(st == "failed" for st, _, _ in loaded.values())
 
 
