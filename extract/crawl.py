@@ -135,14 +135,18 @@ def _declared_charset(res: FetchResult) -> str | None:
 class Crawler:
     """Crawls sources with one shared Fetcher (so politeness holds across sources on one host)."""
 
-    def __init__(self, fetcher: Fetcher, store: RawStore, prior: dict[str, Validators] | None = None) -> None:
+    def __init__(self, fetcher: Fetcher, store: RawStore, prior: dict[str, Validators] | None = None,
+                 missing: set[str] | None = None) -> None:
+        """`prior`: validators of earlier good fetches (used only when the raw store still holds the body);
+        `missing`: URLs that answered 404/410 recently, not asked again this crawl."""
         self.fetcher = fetcher
         self.store = store
         self.prior = {u: v for u, v in (prior or {}).items() if store.has(v.sha256)}
+        self.missing = missing or set()
 
     def crawl(self, source: Source) -> CrawlResult:
         result = CrawlResult(source)
-        candidates = self._walk_listing(source, result)
+        candidates = self._not_missing(self._walk_listing(source, result), result)
         pages = self._fetch_all([c.url for c in candidates], result)
         attachments: dict[str, str] = {}
         page_docs: list[tuple[Fetched, list[str]]] = []
@@ -162,7 +166,8 @@ class Crawler:
                         result.off_site += 1
             page_docs.append((Fetched(link.url, res.sha256, res.status, link.title), own))
         pages_done = {d.url for d, _ in page_docs}
-        todo = [u for u in attachments if u not in pages_done]
+        todo = [a.url for a in self._not_missing([Link(u, t) for u, t in attachments.items()], result)
+                if a.url not in pages_done]
         got = [Fetched(u, r.sha256, r.status, attachments[u])
                for u, r in zip(todo, self._fetch_all(todo, result)) if self._body(r) is not None]
         fetched = {d.url for d in got}
@@ -198,6 +203,13 @@ class Crawler:
                     if all(s[0] != link.url for s in result.skipped):
                         result.skipped.append((link.url, link.title, reason))
         return list(taken.values())
+
+    def _not_missing(self, links: list[Link], result: CrawlResult) -> list[Link]:
+        days = self.fetcher.settings.recheck_missing_days
+        for link in links:
+            if link.url in self.missing:
+                result.skipped.append((link.url, link.title, f"answered 404/410 within {days:g} days; asked again later"))
+        return [link for link in links if link.url not in self.missing]
 
     def _fetch(self, url: str, result: CrawlResult) -> FetchResult:
         res = self.fetcher.fetch(url, self.prior.get(url))

@@ -37,6 +37,7 @@ class FetchSettings:
     retries: int = 3               # extra attempts on 5xx, 429 and connection errors
     backoff: float = 1.0           # first retry wait in seconds, doubled each time
     robots: bool = True
+    recheck_missing_days: float = 7.0  # a URL that answered 404/410 is asked again only after this
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> FetchSettings:
@@ -122,15 +123,22 @@ class Fetcher:
 
     def fetch(self, url: str, prior: Validators | None = None) -> FetchResult:
         """GET with retries and backoff; `prior` makes it conditional. Never raises for network trouble."""
-        s = self.settings
-        if s.robots and not self.allowed(url):
+        if self.settings.robots and not self.allowed(url):
             return FetchResult(url=url, error="disallowed by robots.txt")
         headers = {}
         if prior and prior.etag:
             headers["If-None-Match"] = prior.etag
         if prior and prior.last_modified:
             headers["If-Modified-Since"] = prior.last_modified
-        result = FetchResult(url=url)
+        result = self._with_retries(url, headers)
+        if result.not_modified and prior:
+            result = replace(result, sha256=prior.sha256, etag=result.etag or prior.etag,
+                             last_modified=result.last_modified or prior.last_modified)
+        return result
+
+    def _with_retries(self, url: str, headers: dict[str, str]) -> FetchResult:
+        """Attempts until one is not transient, waiting backoff, 2×backoff, 4×backoff… between them."""
+        s = self.settings
         for attempt in range(s.retries + 1):
             if attempt:
                 time.sleep(s.backoff * 2 ** (attempt - 1))
@@ -138,9 +146,6 @@ class Fetcher:
             result.attempts = attempt + 1
             if not _transient(result):
                 break
-        if result.not_modified and prior:
-            result = replace(result, sha256=prior.sha256, etag=result.etag or prior.etag,
-                             last_modified=result.last_modified or prior.last_modified)
         return result
 
     def _attempt(self, url: str, headers: dict[str, str]) -> FetchResult:
@@ -202,11 +207,7 @@ class Fetcher:
             known = key in self._robots
         if not known:
             robots_url = f"{p.scheme}://{p.netloc}/robots.txt"
-            res = FetchResult(url=robots_url)
-            for attempt in range(self.settings.retries + 1):
-                res = self._attempt(robots_url, {})
-                if not _transient(res):
-                    break
+            res = self._with_retries(robots_url, {})
             parser: robotparser.RobotFileParser | None = robotparser.RobotFileParser(robots_url)
             if res.status == 200 and res.body is not None:
                 parser.parse(res.body.decode("utf-8", "replace").splitlines())

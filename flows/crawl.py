@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import uuid
+from datetime import datetime, timedelta, timezone
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -87,7 +88,8 @@ def crawl_flow(sources: str, db: str | None = None, raw_root: str | None = None,
     rows = read_sources(Path(sources))
     summary = CrawlSummary(crawl_id=uuid.uuid4().hex[:12])
     with Fetcher(settings) as fetcher:
-        crawler = Crawler(fetcher, RawStore(raw_root), prior_validators(db))
+        since = datetime.now(timezone.utc).replace(tzinfo=None) - timedelta(days=fetcher.settings.recheck_missing_days)
+        crawler = Crawler(fetcher, RawStore(raw_root), prior_validators(db), fetches.recently_missing(db, since))
         futures = crawl_source.map(unmapped(crawler), rows)
         summary.results = [f.result() for f in futures]
     record_fetches(summary.results, db, summary.crawl_id)

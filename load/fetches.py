@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +55,17 @@ def validators(db: str | Path) -> dict[str, dict[str, str | None]]:
             "QUALIFY row_number() OVER (PARTITION BY url ORDER BY fetched_at DESC) = 1"
         ).fetchall()
     return {u: {"sha256": s, "etag": e, "last_modified": lm} for u, s, e, lm in rows}
+
+
+def recently_missing(db: str | Path, since: datetime) -> set[str]:
+    """URLs whose latest fetch, at or after `since`, answered 404 or 410: a dead link is not asked nightly."""
+    with _reading(db) as con:
+        if con is None or not _has_table(con, "fetches"):
+            return set()
+        rows = con.execute(
+            "SELECT url FROM fetches QUALIFY row_number() OVER (PARTITION BY url ORDER BY fetched_at DESC) = 1 "
+            "AND status IN (404, 410) AND fetched_at >= ?", [since]).fetchall()
+    return {u for (u,) in rows}
 
 
 def loaded_versions(db: str | Path, sources: list[str]) -> dict[str, tuple[str | None, str | None]]:

@@ -159,6 +159,10 @@ def test_second_crawl_is_conditional_and_downloads_nothing(crawled):
                     f"from fetches where crawl_id = '{crawls[1]}'")
     assert got[0][:2] == (0, 0) and got[0][2] == len(first_ok)
     assert runs["second"][0].documents == 0  # nothing re-extracted
+    # links that answered 404 are not asked again every night; the loop and the slow page are
+    asked = {h.path for h in runs["second"][1]}
+    assert "/edge/missing.htm" not in asked and PINGTAN + "202603/t20260313_105587.htm" not in asked
+    assert {"/edge/loop.htm", "/edge/slow.htm"} <= asked
 
 
 def test_changed_report_replaces_old_and_old_raw_stays(crawled):
