@@ -91,8 +91,8 @@ class FetchResult:
             "fetched_at", "error")}
 
 
-class _TooLarge(Exception):
-    pass
+class _Abandoned(Exception):
+    """A body given up half-way: too large, or trickling in past the whole-request deadline."""
 
 
 def host_key(url: str) -> str:
@@ -165,7 +165,7 @@ class Fetcher:
                         res.error = f"HTTP {resp.status_code}"
                         return res
                     body = self._read_capped(resp)
-            except _TooLarge as e:
+            except _Abandoned as e:
                 return FetchResult(url=url, status=200, error=str(e))
             except httpx.TooManyRedirects:
                 return FetchResult(url=url, error=f"too many redirects (more than {self.settings.max_redirects})")
@@ -177,15 +177,19 @@ class Fetcher:
         return res
 
     def _read_capped(self, resp: httpx.Response) -> bytes:
-        limit = self.settings.max_bytes
+        """The body, unless it passes max_bytes or takes longer than 4 timeouts in all (the read timeout
+        alone never fires on a server that trickles a byte at a time)."""
+        limit, deadline = self.settings.max_bytes, time.monotonic() + 4 * self.settings.timeout
         declared = resp.headers.get("content-length")
         if declared and declared.isdigit() and int(declared) > limit:
-            raise _TooLarge(f"too large: Content-Length {declared} > max {limit} bytes")
+            raise _Abandoned(f"too large: Content-Length {declared} > max {limit} bytes")
         chunks, total = [], 0
         for chunk in resp.iter_bytes():
             total += len(chunk)
             if total > limit:
-                raise _TooLarge(f"too large: more than max {limit} bytes")
+                raise _Abandoned(f"too large: more than max {limit} bytes")
+            if time.monotonic() > deadline:
+                raise _Abandoned(f"too slow: body not complete after {4 * self.settings.timeout:g}s")
             chunks.append(chunk)
         return b"".join(chunks)
 
