@@ -12,6 +12,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from flows import publish_cli
+
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="政府信息公开工作年度报告 → DuckDB warehouse.")
 console = Console()
 
@@ -129,6 +131,8 @@ def sql(query: str, db: DbOpt = None) -> None:
 from flows.crawl_cli import crawl  # noqa: E402
 
 app.command()(crawl)
+app.command()(publish_cli.export)
+app.command()(publish_cli.report)
 
 
 def main() -> None:
