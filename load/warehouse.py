@@ -66,6 +66,8 @@ def writing(db: str | Path) -> Iterator[duckdb.DuckDBPyConnection]:
             yield con
             con.execute("CHECKPOINT")
             con.close()
+            with open(tmp, "rb+") as f:  # on disk before it is published
+                os.fsync(f.fileno())
             os.replace(tmp, db)
         except BaseException:
             con.close()
