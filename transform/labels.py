@@ -38,6 +38,6 @@ def similarity(label: str, text: str) -> float:
         return 0.0
     if label in text:
         return 100.0
-    if len(label) < 4:
-        return 0.0
+    if len(label) < 4 or len(text) < max(4, len(label) // 3):
+        return 0.0  # a fragment too short to tell one long label from another
     return float(fuzz.partial_ratio(label, text))

@@ -26,7 +26,7 @@ def as_number(text: str) -> float | int:
 
 def parse_value(raw: str) -> Value | None:
     """A cell's value, or None when the text is not a value at all (a label)."""
-    t = nfkc(raw or "").strip().replace(" ", "").replace("\u00a0", "")
+    t = nfkc(raw or "").strip().replace(" ", "").replace("\u00a0", "").replace("\u2212", "-")
     if not t:
         return Value(None, "blank", raw or "")
     if t in NA_MARKS:
