@@ -87,3 +87,15 @@ def test_good_documents_load_beside_bad_ones(bad_run):
     assert {name: rows[name][0] for name in GOOD} == {name: "ok" for name in GOOD} | {
         name: "flagged" for name in GOOD if rows[name][0] == "flagged"}
     assert len(rows) == len(EXPECTED) + len(GOOD)
+
+
+def test_a_listing_of_reports_is_skipped_not_failed():
+    """A report column's index page names many years' reports but is none: skipped, while a report on 2019 or
+    later whose tables cannot be found fails (no_tables.txt above)."""
+    from extract.readers import read_document
+    from transform import to_report
+
+    links = "".join(f'<li><a href="/{y}.htm">某某区{y}年度政府信息公开工作年度报告</a></li>' for y in range(2018, 2025))
+    page = f"<html><head><title>政府信息公开年报</title></head><body><ul>{links}</ul></body></html>".encode()
+    report = to_report(read_document(page, "index.html"), "index.html")
+    assert report.status == "skipped" and report.error is None

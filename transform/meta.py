@@ -112,10 +112,15 @@ def detect_template(body: str, year: int | None) -> str:
     return "pre2019"
 
 
+_LISTED_YEAR = re.compile(r"((?:19|20)\d{2})年度?政府信息公开(?:工作)?年度?报告")
+
+
 def is_annual_report(title: str, body: str) -> bool:
     """A titled annual report, or an untitled page that prints the standard tables or
     calls itself 本报告/本年度报告. Letters and notices in a report column are not reports."""
+    b = re.sub(r"\s+", "", nfkc(body))
+    if len(set(_LISTED_YEAR.findall(b))) >= 3 and "本年新收政府信息公开申请数量" not in b:
+        return False  # a listing page: links to the reports of several years, no tables of its own
     if title:
         return True
-    b = re.sub(r"\s+", "", nfkc(body))
     return "本年新收政府信息公开申请数量" in b or bool(re.search(r"本(?:年度)?报告(?:根据|由|是|中所列|所列)", b))
