@@ -114,10 +114,15 @@ def detect_template(body: str, year: int | None) -> str:
     return "pre2019"
 
 
+_LISTED_YEAR = re.compile(r"((?:19|20)\d{2})年度?政府信息公开(?:工作)?年度?报告")
+
+
 def is_annual_report(title: str, body: str) -> bool:
     """A page that prints the standard tables, or one titled as an annual report whose body reads
-    as one (本报告…, 总体情况, 统计期限). Letters, notices and the column's own list of reports are not."""
+    as one (本报告…, 总体情况, 统计期限). Letters, notices and a column's list of reports are not."""
     b = re.sub(r"\s+", "", nfkc(body))
     if "本年新收政府信息公开申请数量" in b or re.search(r"本(?:年度)?报告(?:根据|由|是|中所列|所列)", b):
         return True
+    if len(set(_LISTED_YEAR.findall(b))) >= 3:
+        return False  # a listing page: links to the reports of several years, no tables of its own
     return bool(title) and bool(_REPORT_BODY.search(b))
