@@ -2,9 +2,10 @@
 table grids rebuilt from the page image's ruling lines (extract/readers/ruling.py).
 
 Each recognised text box goes to the ruled cell holding its centre, or else to a
-text line (boxes side by side on one baseline). A cell that got no box but has ink
-is recognised again on its own crop: detection misses lone thin digits ("0", "1")
-far more often than recognition misreads them. Text recognised with a low score
+text line (boxes side by side on one baseline). A cell that got no box but has ink,
+or one box read with doubt, is recognised again on its own tight crop: detection
+misses lone thin digits ("0", "1") and reads them with low scores in page context,
+while a crop of the digit alone reads surely. A figure still read with a low score
 is kept and reported in Document.warnings, so the report is flagged, never silently
 trusted. A merged cell's text sits in its first row and column only (blank, flagged in
 Grid.spans, elsewhere), as the text-layer reader's pdfplumber grids have it, so both
@@ -24,7 +25,8 @@ from extract.readers.ruling import INK, Table, find_tables
 
 SCALE = 2.0  # render at 144 dpi: digits ~25 px high, what PP-OCR reads best
 MIN_SCORE = 0.3  # recognition below this is noise
-LOW_SCORE = 0.5  # recognition below this is kept but warned about
+SURE_SCORE = 0.95  # a one-box cell read below this is read again on its own crop
+LOW_SCORE = 0.8  # a figure finally read below this is kept but warned about
 MAX_TEXT_CHARS = 5  # a page with fewer characters in its text layer is a scan
 
 
@@ -101,9 +103,11 @@ def _grid(table: Table, gray: np.ndarray, rgb: np.ndarray, boxes, number: int, w
             if x0 <= cx <= x1 and y0 <= cy <= y1:
                 texts.setdefault(k, []).append(b)
                 break
-    missing = [k for k in range(len(table.cells)) if k not in texts]
+    # again on the cell's own crop: cells with ink but no box, and one-box cells read with doubt
+    again = [k for k in range(len(table.cells)) if len(texts.get(k, [])) <= 1 and
+             (k not in texts or texts[k][0][2] < SURE_SCORE)]
     crops, where = [], []
-    for k in missing:
+    for k in again:
         ink = _ink_box(gray, table.cells[k].box)
         if ink:
             x0, y0, x1, y1 = ink
@@ -113,7 +117,7 @@ def _grid(table: Table, gray: np.ndarray, rgb: np.ndarray, boxes, number: int, w
             crops.append(crop)
             where.append(k)
     for k, (text, score) in zip(where, _recognise(crops)):
-        if text and score >= MIN_SCORE:
+        if text and score >= max([MIN_SCORE, *(p[2] for p in texts.get(k, []))]):
             texts[k] = [(table.cells[k].box, text, score)]
     rows = [[""] * table.n_cols for _ in range(table.n_rows)]
     spans = [[False] * table.n_cols for _ in range(table.n_rows)]
@@ -121,8 +125,8 @@ def _grid(table: Table, gray: np.ndarray, rgb: np.ndarray, boxes, number: int, w
         parts = texts.get(k, [])
         text = _join(parts)
         for text_, score in ((p[1], p[2]) for p in parts):
-            if score < LOW_SCORE:
-                warnings.append(f"page {number}: OCR unsure of table text {text_!r} (score {score:.2f})")
+            if score < LOW_SCORE and re.search(r"\d", _digits(text_)):
+                warnings.append(f"page {number}: OCR unsure of table figure {text_!r} (score {score:.2f})")
         rows[c.row][c.col] = _digits(text)
         for r in range(c.row, min(c.row + c.rowspan, table.n_rows)):
             for j in range(c.col, min(c.col + c.colspan, table.n_cols)):
