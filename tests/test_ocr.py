@@ -82,3 +82,20 @@ def test_ruling_lines_give_rows_columns_and_merged_spans():
     merged = [c for c in table.cells if c.col == 0 and c.row == 0]
     assert len(merged) == 1 and merged[0].rowspan == 2 and merged[0].colspan == 1
     assert len(table.cells) == 8
+
+
+def test_a_scan_fed_in_askew_is_straightened_to_the_same_grid():
+    from PIL import Image
+
+    from extract.readers.ruling import skew_angle
+
+    img = np.full((600, 1000), 255, np.uint8)
+    for y in (100, 200, 300, 400):
+        img[y:y + 3, 100:903] = 0
+    for x in (100, 400, 650, 900):
+        img[100:403, x:x + 3] = 0
+    turned = Image.fromarray(img).rotate(1.5, resample=Image.Resampling.BICUBIC, fillcolor=255)
+    angle = skew_angle(np.asarray(turned))
+    assert abs(angle - 1.5) < 0.2
+    [table] = find_tables(np.asarray(turned.rotate(-angle, resample=Image.Resampling.BICUBIC, fillcolor=255)))
+    assert (table.n_rows, table.n_cols, len(table.cells)) == (3, 3, 9)

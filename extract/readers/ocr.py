@@ -18,15 +18,17 @@ import re
 from functools import lru_cache
 
 import numpy as np
+from PIL import Image
 
 from extract.document import Grid, Line
 from extract.readers.pdf import _FOOTER
-from extract.readers.ruling import INK, Table, find_tables
+from extract.readers.ruling import INK, Table, find_tables, skew_angle
 
 SCALE = 2.0  # render at 144 dpi: digits ~25 px high, what PP-OCR reads best
 MIN_SCORE = 0.3  # recognition below this is noise
 SURE_SCORE = 0.95  # a one-box cell read below this is read again on its own crop
 LOW_SCORE = 0.8  # a figure finally read below this is kept but warned about
+MIN_SKEW, MAX_SKEW = 0.1, 5.0  # degrees: straighten a scan turned this much
 MAX_TEXT_CHARS = 5  # a page with fewer characters in its text layer is a scan
 
 
@@ -159,6 +161,9 @@ def _lines(boxes, number: int) -> list[tuple[float, Line]]:
 def page_blocks(page, number: int, warnings: list[str]) -> list[tuple[float, Line | Grid]]:
     """One scanned pdfplumber page → (top in PDF points, block) pairs, like the text-layer reader's."""
     image = page.to_image(resolution=72 * SCALE).original.convert("RGB")
+    angle = skew_angle(np.asarray(image.convert("L")))
+    if MIN_SKEW <= abs(angle) <= MAX_SKEW:  # a scan fed in askew: rows of a table must be level to be rows
+        image = image.rotate(-angle, resample=Image.Resampling.BICUBIC, fillcolor="white")
     rgb = np.asarray(image)
     gray = np.asarray(image.convert("L"))
     boxes = [b for b in _boxes(rgb) if b[1]]
