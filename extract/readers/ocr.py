@@ -29,7 +29,8 @@ MIN_SCORE = 0.3  # recognition below this is noise
 SURE_SCORE = 0.95  # a one-box cell read below this is read again on its own crop
 LOW_SCORE = 0.8  # a figure finally read below this is kept but warned about
 MIN_SKEW, MAX_SKEW = 0.1, 5.0  # degrees: straighten a scan turned this much
-MAX_TEXT_CHARS = 5  # a page with fewer characters in its text layer is a scan
+MAX_TEXT_CHARS = 5  # a page (or picture) with fewer characters of text layer on it is a scan
+MIN_PICTURE_SHARE = 0.1  # an image covering this share of a page may be a pasted table
 
 
 def available() -> bool:
@@ -158,9 +159,36 @@ def _lines(boxes, number: int) -> list[tuple[float, Line]]:
     return out
 
 
-def page_blocks(page, number: int, warnings: list[str]) -> list[tuple[float, Line | Grid]]:
-    """One scanned pdfplumber page → (top in PDF points, block) pairs, like the text-layer reader's."""
+def scan_regions(page) -> list[tuple[float, float, float, float]]:
+    """Parts of a page only a picture shows (x0, top, x1, bottom in points): the whole page when its text
+    layer is empty, else each large image with no text over it (a table pasted as a picture)."""
+    if needs_ocr(page):
+        return [tuple(page.bbox)]
+    x0, top, x1, bottom = page.bbox
+    out = []
+    for im in page.images:
+        box = (max(im["x0"], x0), max(im["top"], top), min(im["x1"], x1), min(im["bottom"], bottom))
+        if (box[2] - box[0]) * (box[3] - box[1]) < MIN_PICTURE_SHARE * page.width * page.height:
+            continue
+        if len(page.crop(box).chars) < MAX_TEXT_CHARS:  # text drawn over an image: a background, not a picture
+            out.append(box)
+    return out
+
+
+def with_ocr(page, number: int, blocks: list, regions: list, warnings: list[str]) -> list[tuple[float, Line | Grid]]:
+    """The page's text-layer blocks (none for a scanned page) and the OCR'd blocks of `regions`, top to bottom."""
     image = page.to_image(resolution=72 * SCALE).original.convert("RGB")
+    out = [] if needs_ocr(page) else list(blocks)
+    x0, top = page.bbox[0], page.bbox[1]
+    for r in regions:
+        crop = image.crop(tuple(round(v * SCALE) for v in (r[0] - x0, r[1] - top, r[2] - x0, r[3] - top)))
+        out.extend((r[1] + y, b) for y, b in _picture_blocks(crop, number, warnings))
+    out.sort(key=lambda b: b[0])
+    return out
+
+
+def _picture_blocks(image: Image.Image, number: int, warnings: list[str]) -> list[tuple[float, Line | Grid]]:
+    """A picture of (part of) a page → (top in points from the picture's top, block) pairs."""
     angle = skew_angle(np.asarray(image.convert("L")))
     if MIN_SKEW <= abs(angle) <= MAX_SKEW:  # a scan fed in askew: rows of a table must be level to be rows
         image = image.rotate(-angle, resample=Image.Resampling.BICUBIC, fillcolor="white")
@@ -180,5 +208,4 @@ def page_blocks(page, number: int, warnings: list[str]) -> list[tuple[float, Lin
         if grid.rows:
             blocks.append((t.box[1] / SCALE, grid))
     blocks.extend(_lines(free, number))
-    blocks.sort(key=lambda b: b[0])
     return blocks
