@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 
-.PHONY: run test eval install install-test clean
+.PHONY: run test eval bench install install-test clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,12 @@ test: install-test
 
 eval: install
 	$(BIN)/python tests/score_corpus.py
+
+# The benchmark of bench/: scaled corpus (N documents, default 2000), then the measurements → bench/results.json.
+N ?= 2000
+bench: install
+	$(BIN)/python bench/generate.py --n $(N)
+	$(BIN)/python bench/run.py --n $(N)
 
 clean:
 	rm -rf $(VENV) data/warehouse.duckdb data/raw

@@ -20,9 +20,12 @@ def _page_blocks(page, number: int) -> list[tuple[float, Line | Grid]]:
     tables = page.find_tables(TABLE_SETTINGS)
     boxes = [t.bbox for t in tables]
     for t in tables:
-        rows = [[(c or "").strip() for c in r] for r in t.extract()]
+        raw = t.extract()
+        rows = [[(c or "").strip() for c in r] for r in raw]
+        # None is a position a merged cell covers: not a printed (blank) cell of its own
+        covered = [[c is None for c in r] for r in raw]
         if rows:
-            blocks.append((t.bbox[1], Grid(rows, pages=[number] * len(rows))))
+            blocks.append((t.bbox[1], Grid(rows, pages=[number] * len(rows), spans=covered, hspans=covered)))
 
     def outside(obj) -> bool:
         cx, cy = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2

@@ -1,0 +1,310 @@
+"""The benchmark: `xxgk run` over the scaled corpus of bench/generate.py, cold and warm, on 1 and 2 workers,
+PDF extraction against the naive pdfplumber baseline, one agency_year query, and cell accuracy of every
+generated document against its expected answer. Prints one table and writes bench/results.json.
+
+Why measured this way:
+* the flow runs as the user runs it (`xxgk run` in a subprocess, own Prefect home, fresh warehouse and raw store),
+  so Prefect start-up, task scheduling and loading are part of the figures;
+* CPU time is the subprocess tree's rusage; peak memory is the largest summed RSS of the process tree, sampled
+  from /proc every 0.1 s;
+* the time spent extracting is measured in this process (every non-PDF document, and the PDF sample, each read
+  and parsed once); overhead_fraction = 1 - extraction time / wall of the 1-worker cold run;
+* the naive baseline ("open the PDF with pdfplumber and call extract_tables() on every page") and xxgk run on the
+  same PDFs alternately, so machine load hits both alike; pdf_ratio_vs_naive = xxgk time / naive time;
+* accuracy is read back from the cold warehouse (facts), so it checks the whole pipeline, not the parser alone.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from io import BytesIO
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.generate import DEFAULT_OUT, cells, generate  # noqa: E402
+
+WORK = ROOT / "bench" / "work"
+RESULTS = ROOT / "bench" / "results.json"
+XXGK = Path(sys.executable).parent / "xxgk"
+
+
+class TreeSampler(threading.Thread):
+    """Peak summed RSS (MiB) of a process and all its descendants, sampled from /proc."""
+
+    def __init__(self, pid: int, every: float = 0.1):
+        super().__init__(daemon=True)
+        self.pid, self.every, self.peak_mb, self._done = pid, every, 0.0, threading.Event()
+
+    def run(self) -> None:
+        while not self._done.is_set():
+            self.peak_mb = max(self.peak_mb, sum(_rss_mb(p) for p in _tree(self.pid)))
+            self._done.wait(self.every)
+
+    def stop(self) -> float:
+        self._done.set()
+        self.join()
+        return self.peak_mb
+
+
+def _tree(root: int) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            try:
+                stat = Path(entry.path, "stat").read_text()
+            except OSError:
+                continue
+            ppid = int(stat.rsplit(")", 1)[1].split()[1])
+            children.setdefault(ppid, []).append(int(entry.name))
+    out, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        out.append(pid)
+        todo.extend(children.get(pid, []))
+    return out
+
+
+def _rss_mb(pid: int | str) -> float:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def run_xxgk(docs: Path, db: Path, raw: Path, log: Path, workers: int | None, prefect_home: Path) -> dict:
+    """One `xxgk run` subprocess: wall, CPU (user+sys of the tree) and peak RSS of the tree."""
+    cmd = [str(XXGK), "run", "--input", str(docs), "--db", str(db)]
+    if workers is not None:
+        cmd += ["--workers", str(workers)]
+    env = {**os.environ, "XXGK_RAW": str(raw), "PREFECT_HOME": str(prefect_home),
+           "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "COLUMNS": "200",
+           "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180"}
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    with log.open("w") as out:
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=env, cwd=ROOT)
+        sampler = TreeSampler(proc.pid)
+        sampler.start()
+        rc = proc.wait()
+    wall = time.perf_counter() - t0
+    peak = sampler.stop()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if rc not in (0, 1) or "warehouse rows:" not in log.read_text(errors="replace"):  # 1: a document failed
+        raise SystemExit(f"xxgk run did not complete (exit {rc}); see {log}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return {"wall_s": wall, "cpu_s": cpu, "peak_rss_mb": peak, "exit_code": rc}
+
+
+def supports_workers() -> bool:
+    help_text = subprocess.run([str(XXGK), "run", "--help"], capture_output=True, text=True,
+                               env={**os.environ, "COLUMNS": "200"}).stdout
+    return "--workers" in help_text
+
+
+def extraction_pass(docs: list[Path], pdf_sample: int) -> dict:
+    """Time xxgk's extraction of every non-PDF document and of a sample of PDFs, the naive baseline alternating
+    with xxgk on the PDF sample; RSS of this process after a tenth and at the end shows any accumulation."""
+    from flows.pipeline import extract_bytes
+
+    pdfs = [d for d in docs if d.suffix.lower() == ".pdf"]
+    sample = pdfs[:: max(1, len(pdfs) // pdf_sample)][:pdf_sample] if pdf_sample else []
+    texts = [d for d in docs if d.suffix.lower() != ".pdf"]
+    text_s, xxgk_pdf, naive_pdf, rss_tenth = 0.0, [], [], None
+    for i, d in enumerate(texts):
+        data = d.read_bytes()
+        t0 = time.perf_counter()
+        extract_bytes(data, d.name, "")
+        text_s += time.perf_counter() - t0
+        if i == len(texts) // 10:
+            rss_tenth = _rss_mb("self")
+    for d in sample:
+        data = d.read_bytes()
+        t0 = time.perf_counter()
+        extract_bytes(data, d.name, "")
+        xxgk_pdf.append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        naive_tables(data)
+        naive_pdf.append(time.perf_counter() - t0)
+    mean_pdf = statistics.mean(xxgk_pdf) if xxgk_pdf else 0.0
+    return {
+        "extract_s": text_s + mean_pdf * len(pdfs),
+        "text_docs": len(texts), "text_extract_s": text_s,
+        "pdf_docs": len(pdfs), "pdf_sampled": len(sample),
+        "pdf_s_xxgk": mean_pdf, "pdf_s_naive": statistics.mean(naive_pdf) if naive_pdf else 0.0,
+        "rss_mb_after_tenth": rss_tenth, "rss_mb_end": _rss_mb("self"),
+    }
+
+
+def naive_tables(data: bytes) -> list:
+    """The baseline: pdfplumber, extract_tables() on every page."""
+    import pdfplumber
+
+    with pdfplumber.open(BytesIO(data)) as pdf:
+        return [t for page in pdf.pages for t in page.extract_tables()]
+
+
+def accuracy(db: Path, gold_dir: Path) -> dict:
+    """Cell accuracy of the warehouse against every expected answer; documents with a wrong cell and no flag."""
+    import duckdb
+
+    con = duckdb.connect(str(db), read_only=True)
+    status = {Path(s).name: st for s, st in con.execute("select source, status from reports").fetchall()}
+    got: dict[str, dict] = {}
+    for source, t, r, c, v in con.execute(
+            "select r.source, f.table_name, f.row_key, f.col_key, f.value from facts f join reports r using (report_id)"
+    ).fetchall():
+        got.setdefault(Path(source).name, {})[(t, r, c)] = v
+    con.close()
+    total = right = wrong_docs = silent = 0
+    for g in sorted(gold_dir.glob("*.json")):
+        doc = g.name[:-5]
+        want = cells(json.loads(g.read_text(encoding="utf-8")))
+        have = got.get(doc, {})
+        ok = sum(1 for k, v in want.items() if k in have and _same(have[k], v))
+        total, right = total + len(want), right + ok
+        if ok < len(want):
+            wrong_docs += 1
+            silent += status.get(doc) == "ok"
+    return {"cells": total, "cells_right": right, "accuracy": right / total if total else 1.0,
+            "docs_with_wrong_cells": wrong_docs, "silent_wrong_docs": silent, "documents_loaded": len(status)}
+
+
+def _same(a, b) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    return abs(float(a) - float(b)) <= 1e-9 * max(1.0, abs(float(b)))
+
+
+def agency_year_query(db: Path) -> dict:
+    """Median of 3 runs of one query over the warehouse: the agency_year view when it exists, else a
+    comparable GROUP BY of facts by agency and year."""
+    import duckdb
+
+    con = duckdb.connect(str(db), read_only=True)
+    has_view = bool(con.execute("select 1 from duckdb_views() where view_name = 'agency_year'").fetchall())
+    query = "select * from agency_year" if has_view else (
+        "select r.agency_id, r.year, count(distinct r.report_id) as reports, "
+        "sum(f.value) filter (where f.table_name = 'requests' and f.row_key = 'new_received' and f.col_key = 'total') "
+        "as received, sum(f.value) filter (where f.table_name = 'requests' and f.row_key = 'granted' "
+        "and f.col_key = 'total') as granted from reports r join facts f using (report_id) group by all")
+    times, rows = [], 0
+    for _ in range(3):
+        t0 = time.perf_counter()
+        rows = len(con.execute(query).fetchall())
+        times.append(time.perf_counter() - t0)
+    con.close()
+    return {"query": "agency_year view" if has_view else "GROUP BY agency, year (view not on main yet)",
+            "seconds": statistics.median(times), "rows": rows}
+
+
+def machine() -> dict:
+    mem_kb = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
+                  if line.startswith("MemTotal:"))
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT).stdout
+    return {"cores": os.cpu_count(), "memory_gib": round(mem_kb / 2**20, 1), "load_avg_at_start": os.getloadavg(),
+            "python": platform.python_version(), "commit": commit.strip()}
+
+
+def bench(n: int, corpus: Path, work: Path, pdf_sample: int, regenerate: bool) -> dict:
+    info = machine()
+    manifest = corpus / "manifest.json"
+    if regenerate or not manifest.exists() or json.loads(manifest.read_text())["documents"] != n:
+        generate(n, corpus)
+    docs = sorted((corpus / "docs").iterdir())
+    workers = supports_workers()
+    runs: dict[str, dict] = {}
+    for name, w in ([("cold_1", 1), ("cold_2", 2)] if workers else [("cold", None)]):
+        run_dir = work / name
+        subprocess.run(["rm", "-rf", str(run_dir)], check=True)
+        run_dir.mkdir(parents=True)
+        runs[name] = run_xxgk(corpus / "docs", run_dir / "warehouse.duckdb", run_dir / "raw", run_dir / "run.log", w,
+                              work / "prefect_home")
+    main_run = "cold_2" if workers else "cold"
+    d = work / main_run
+    runs["warm"] = run_xxgk(corpus / "docs", d / "warehouse.duckdb", d / "raw", d / "warm.log", 2 if workers else None,
+                            work / "prefect_home")
+    cold, seq = runs[main_run], runs["cold_1" if workers else "cold"]
+    ex = extraction_pass(docs, pdf_sample)
+    acc = accuracy(d / "warehouse.duckdb", corpus / "gold")
+    query = agency_year_query(d / "warehouse.duckdb")
+    return {
+        "documents": len(docs),
+        "docs_per_s_cold": len(docs) / cold["wall_s"],
+        "wall_s_cold": cold["wall_s"],
+        "cpu_s_cold": cold["cpu_s"],
+        "peak_rss_mb": cold["peak_rss_mb"],
+        "warm_wall_s": runs["warm"]["wall_s"],
+        "warm_fraction": runs["warm"]["wall_s"] / cold["wall_s"],
+        "overhead_fraction": max(0.0, 1 - ex["extract_s"] / seq["wall_s"]),
+        "pdf_ratio_vs_naive": ex["pdf_s_xxgk"] / ex["pdf_s_naive"] if ex["pdf_s_naive"] else None,
+        "speedup_2_workers": runs["cold_1"]["wall_s"] / runs["cold_2"]["wall_s"] if workers else None,
+        "accuracy": acc["accuracy"],
+        "agency_year_query_s": query["seconds"],
+        "machine": info,
+        "detail": {"runs": runs, "extraction": ex, "accuracy": acc, "agency_year": query,
+                   "corpus": {k: v for k, v in json.loads(manifest.read_text()).items() if k != "docs"},
+                   "workers_option": workers},
+    }
+
+
+def print_table(r: dict) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    ex, acc = r["detail"]["extraction"], r["detail"]["accuracy"]
+    t = Table(title=f"xxgk benchmark: {r['documents']} documents, {r['machine']['cores']} cores, "
+                    f"{r['machine']['memory_gib']} GiB (load {r['machine']['load_avg_at_start'][0]:.1f})")
+    t.add_column("measure")
+    t.add_column("value", justify="right")
+    t.add_column("target")
+    na = "n/a (no --workers option yet)"
+    rows = [
+        ("cold run: documents/s", f"{r['docs_per_s_cold']:.1f}", ""),
+        ("cold run: wall / CPU s", f"{r['wall_s_cold']:.1f} / {r['cpu_s_cold']:.1f}", ""),
+        ("peak RSS of the process tree", f"{r['peak_rss_mb']:.0f} MiB", "flat as n grows"),
+        ("extraction RSS after 1/10 → end", f"{ex['rss_mb_after_tenth'] or 0:.0f} → {ex['rss_mb_end']:.0f} MiB", "flat"),
+        ("warm rerun / cold wall", f"{r['warm_fraction']:.2f}", "< 0.05"),
+        ("flow overhead (not extracting)", f"{r['overhead_fraction']:.2f}", "< 0.20"),
+        ("PDF: xxgk / naive pdfplumber",
+         f"{ex['pdf_s_xxgk']:.2f} s / {ex['pdf_s_naive']:.2f} s = {r['pdf_ratio_vs_naive'] or 0:.2f}"
+         f" ({ex['pdf_sampled']} PDFs)", "≤ 0.5"),
+        ("speed-up, 2 workers vs 1", na if r["speedup_2_workers"] is None else f"{r['speedup_2_workers']:.2f}", "≥ 1.6"),
+        ("cell accuracy vs expected", f"{r['accuracy']:.4f} ({acc['cells_right']}/{acc['cells']})", ""),
+        ("documents with a wrong cell / unflagged", f"{acc['docs_with_wrong_cells']} / {acc['silent_wrong_docs']}", "0 unflagged"),
+        ("agency_year query", f"{r['agency_year_query_s'] * 1000:.1f} ms", ""),
+    ]
+    for row in rows:
+        t.add_row(*row)
+    Console().print(t)
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--n", type=int, default=2000, help="documents in the corpus (default 2000)")
+    ap.add_argument("--corpus", type=Path, default=DEFAULT_OUT)
+    ap.add_argument("--work", type=Path, default=WORK, help="warehouses, raw stores and logs of the runs")
+    ap.add_argument("--pdf-sample", type=int, default=30, help="PDFs timed against the naive baseline")
+    ap.add_argument("--regenerate", action="store_true", help="rebuild the corpus even when it has n documents")
+    ap.add_argument("--results", type=Path, default=RESULTS)
+    args = ap.parse_args(argv)
+    result = bench(args.n, args.corpus, args.work, args.pdf_sample, args.regenerate)
+    print_table(result)
+    args.results.parent.mkdir(parents=True, exist_ok=True)
+    args.results.write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
