@@ -58,11 +58,10 @@ def read(data: bytes) -> Document:
             n_chars = 0
             for number, page in enumerate(pdf.pages, start=1):
                 n_chars += len(page.chars)
-                if ocr.needs_ocr(page) and ocr.available():
-                    blocks = ocr.page_blocks(page, number, doc.warnings)
+                blocks = _page_blocks(page, number)
+                if ocr.available() and (regions := ocr.scan_regions(page)):  # scans, pictures of tables
+                    blocks = ocr.with_ocr(page, number, blocks, regions, doc.warnings)
                     doc.ocr_pages.append(number)
-                else:
-                    blocks = _page_blocks(page, number)
                 for _, block in blocks:
                     last = doc.blocks[-1] if doc.blocks else None
                     if (
