@@ -53,6 +53,7 @@ class Document:
     blocks: list[Block] = field(default_factory=list)
     title: str = ""  # a title the container states (HTML <title>, page header), if any
     warnings: list[str] = field(default_factory=list)
+    ocr_pages: list[int] = field(default_factory=list)  # pages read by OCR: their text is less certain
 
     def lines(self) -> list[Line]:
         """All text, grids flattened row by row, in reading order."""

@@ -1,26 +1,49 @@
-"""Read a document in a child process under a time limit.
+"""Read a document in a child process under a CPU-time limit.
 
 A reader stuck in CPU-bound work (pdfplumber on a pathological PDF) cannot be
 interrupted from a thread, and one that crashes the interpreter (a C extension
 fault, memory exhaustion) would take the whole run down. Each document is read in
 a child forked from a forkserver that has the readers preloaded, so the cost per
-document is a fork, and the child is killed when the limit passes.
+document is a fork. The limit is CPU time (RLIMIT_CPU: the kernel stops the child),
+so a busy machine slows documents down without failing them; a wall-clock backstop
+catches a child that hangs without computing. At most one child per core runs at once.
 """
 from __future__ import annotations
 
+import math
 import multiprocessing as mp
+import os
+import resource
+import signal
+import sys
+import threading
+import types
 from multiprocessing.connection import Connection
 
 from extract.document import Document, ReadError
 from extract.limits import document_timeout
 
 _CTX = mp.get_context("forkserver")
-_CTX.set_forkserver_preload(["extract.readers"])
+_SLOTS = threading.BoundedSemaphore(os.cpu_count() or 2)
+WALL_FACTOR = 5  # wall-clock backstop: this many times the CPU limit, plus a minute
 
 
-def _child(conn: Connection, data: bytes, name: str) -> None:
+def _preload() -> list[str]:
+    """The readers, and the modules the main module imported: multiprocessing re-runs the main module in every
+    child (its '__main__' preload never works on 3.11), so what it imports must already be loaded in the server."""
+    names = {"extract.readers"}
+    for value in vars(sys.modules["__main__"]).values():
+        module = value.__name__ if isinstance(value, types.ModuleType) else getattr(value, "__module__", None)
+        if isinstance(module, str) and not module.startswith("__") and module != "builtins":
+            names.add(module)
+    return sorted(names)
+
+
+def _child(conn: Connection, data: bytes, name: str, cpu_seconds: float) -> None:
     from extract.readers import read_document
 
+    limit = math.ceil(cpu_seconds)
+    resource.setrlimit(resource.RLIMIT_CPU, (limit, limit + 5))  # SIGXCPU at `limit` s, SIGKILL 5 s later
     try:
         result: tuple[str, object] = ("ok", read_document(data, name))
     except BaseException as e:  # sent to the parent, which raises it there
@@ -33,25 +56,36 @@ def _child(conn: Connection, data: bytes, name: str) -> None:
 
 
 def read_isolated(data: bytes, name: str = "", timeout: float | None = None) -> Document:
-    """`read_document` in a child process; raises ReadError when it runs out of time or dies."""
+    """`read_document` in a child process; raises ReadError when it uses over `timeout` s of CPU or dies."""
     timeout = document_timeout() if timeout is None else timeout
+    _CTX.set_forkserver_preload(_preload())  # takes effect when the server starts, on the first call
+    with _SLOTS:
+        kind, payload = _run_child(data, name, timeout)
+    if kind == "raise":
+        raise payload  # type: ignore[misc]
+    return payload  # type: ignore[return-value]
+
+
+def _run_child(data: bytes, name: str, timeout: float) -> tuple[str, object]:
     recv, send = _CTX.Pipe(duplex=False)
-    proc = _CTX.Process(target=_child, args=(send, data, name), daemon=True)
+    proc = _CTX.Process(target=_child, args=(send, data, name, timeout), daemon=True)
     proc.start()
     send.close()
+    wall = timeout * WALL_FACTOR + 60
     try:
-        if not recv.poll(timeout):
-            raise ReadError(f"timed out: reading took over {timeout:g} s (XXGK_DOC_TIMEOUT)")
+        if not recv.poll(wall):
+            raise ReadError(f"timed out: no result after {wall:g} s (XXGK_DOC_TIMEOUT={timeout:g})")
         try:
-            kind, payload = recv.recv()
+            return recv.recv()
         except EOFError:
-            proc.join(5)
+            proc.join(10)
+            if proc.exitcode == -signal.SIGXCPU:
+                raise ReadError(f"timed out: reading took over {timeout:g} s of CPU (XXGK_DOC_TIMEOUT)") from None
+            if proc.exitcode == -signal.SIGKILL:
+                raise ReadError("reader process killed: out of memory, or far over the CPU limit") from None
             raise ReadError(f"reader process died (exit code {proc.exitcode})") from None
     finally:
         recv.close()
         if proc.is_alive():
             proc.kill()
         proc.join()
-    if kind == "raise":
-        raise payload  # type: ignore[misc]
-    return payload  # type: ignore[return-value]

@@ -27,7 +27,7 @@ def max_document_bytes() -> int:
 
 
 def document_timeout() -> float:
-    """Seconds one document may take to read (XXGK_DOC_TIMEOUT, default 120)."""
+    """CPU seconds one document may take to read (XXGK_DOC_TIMEOUT, default 120)."""
     return _env_float("XXGK_DOC_TIMEOUT", 120)
 
 

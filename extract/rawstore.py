@@ -1,7 +1,8 @@
 """Content-addressed store of raw bytes: data/raw/ab/abcdef….bin, never overwritten or deleted.
 
 Writes go to a temporary name in the same folder and are renamed into place, so a
-crash never leaves a partial file under a final name.
+crash never leaves a partial file under a final name. Names come only from the digest, never
+from a URL or file name, so nothing fetched can choose where it lands.
 """
 from __future__ import annotations
 
@@ -18,7 +19,10 @@ class RawStore:
     def path(self, sha256: str) -> Path:
         if len(sha256) != 64 or not all(c in "0123456789abcdef" for c in sha256):
             raise ValueError(f"not a sha256 digest: {sha256!r}")
-        return self.root / sha256[:2] / f"{sha256}.bin"
+        dest = self.root / sha256[:2] / f"{sha256}.bin"
+        if not dest.resolve().is_relative_to(self.root.resolve()):  # e.g. a symlinked shard pointing out
+            raise ValueError(f"raw store path escapes {self.root}: {dest}")
+        return dest
 
     def put(self, data: bytes) -> str:
         sha = hashlib.sha256(data).hexdigest()

@@ -12,6 +12,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from flows import publish_cli
+
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="政府信息公开工作年度报告 → DuckDB warehouse.")
 console = Console()
 
@@ -36,6 +38,7 @@ def run(
     input: Annotated[Optional[list[Path]], typer.Option("--input", help="file or folder (repeatable)")] = None,
     year: Annotated[Optional[int], typer.Option("--year", help="only this year; replaces it in the warehouse")] = None,
     db: DbOpt = None,
+    sources: Annotated[Optional[Path], typer.Option("--sources", help="sources CSV to crawl first (SPEC §7)")] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
 ) -> None:
     """Run the pipeline flow: discover → extract → transform → load, then print a summary."""
@@ -46,7 +49,16 @@ def run(
         if not p.exists():
             console.print(f"[red]no such file or folder: {p}[/red]")
             raise typer.Exit(2)
-    summary = run_flow(inputs=[str(p) for p in input] if input else None, db=str(db or _default_db()), year=year)
+    if sources is not None:
+        from extract.sources import SourcesError, read_sources
+
+        try:
+            read_sources(sources)
+        except SourcesError as e:
+            console.print(f"[red]{e}[/red]")
+            raise typer.Exit(2)
+    summary = run_flow(inputs=[str(p) for p in input] if input else None, db=str(db or _default_db()), year=year,
+                       sources=str(sources) if sources else None)
     print_summary(summary)
     raise typer.Exit(summary.exit_code)
 
@@ -114,6 +126,13 @@ def sql(query: str, db: DbOpt = None) -> None:
         raise typer.Exit(2)
     if rel is not None:
         rel.show(max_rows=10000, max_width=10000)
+
+
+from flows.crawl_cli import crawl  # noqa: E402
+
+app.command()(crawl)
+app.command()(publish_cli.export)
+app.command()(publish_cli.report)
 
 
 def main() -> None:

@@ -16,7 +16,7 @@ from extract.limits import read_file
 from extract.rawstore import RawStore
 from extract.readers import read_document
 from extract.sources import discover
-from load import warehouse
+from load import fetches, warehouse
 from load.rows import report_rows
 from transform import PARSER_VERSION, to_report
 from transform.report import Report
@@ -62,6 +62,33 @@ def extract_document(path: str, raw_root: str) -> Report:
     return extract_bytes(data, source, sha, isolate=True)
 
 
+@task(name="extract-fetched")
+def extract_fetched(url: str, sha256: str, raw_root: str) -> Report:
+    """A crawled document: its source is the URL, its bytes come from the raw store."""
+    return extract_bytes(RawStore(raw_root).get(sha256), url, sha256)
+
+
+def changed_documents(docs: list, db: str) -> list:
+    """Crawled documents whose bytes (or our parser) differ from the warehouse's version of that URL:
+    a nightly re-crawl of unchanged sites re-extracts nothing."""
+    con = warehouse.connect(db)
+    try:
+        loaded = fetches.loaded_versions(con, [d.url for d in docs])
+    finally:
+        con.close()
+    return [d for d in docs if loaded.get(d.url) != (d.sha256, PARSER_VERSION)]
+
+
+def crawl_and_extract(sources: str, db: str, raw_root: str, every: bool) -> list[Report]:
+    """Crawl the sources file, then extract what changed (`every`: all fetched documents)."""
+    from flows.crawl import crawl_flow  # flows.crawl imports this module's defaults
+
+    docs = crawl_flow(sources, db=db, raw_root=raw_root).documents
+    docs = docs if every else changed_documents(docs, db)
+    futures = extract_fetched.map([d.url for d in docs], [d.sha256 for d in docs], raw_root)
+    return [f.result() for f in futures]
+
+
 @task(name="load-warehouse")
 def load_reports(reports: list[Report], db: str, year: int | None) -> dict[str, int]:
     with warehouse.writing(db) as con:  # a private copy, swapped in atomically: readers never wait
@@ -101,12 +128,14 @@ def summarize(reports: list[Report], counts: dict[str, int], db: str) -> Summary
 
 @flow(name="xxgk-run", log_prints=False)
 def run_flow(inputs: list[str] | None = None, db: str | None = None, year: int | None = None,
-             raw_root: str | None = None) -> Summary:
-    paths = discover([Path(p) for p in (inputs or [str(DEFAULT_SAMPLES)])])
+             raw_root: str | None = None, sources: str | None = None) -> Summary:
     db = db or str(DEFAULT_DB)
     raw_root = raw_root or os.environ.get("XXGK_RAW", str(DEFAULT_RAW))
-    futures = extract_document.map([str(p) for p in paths], raw_root)
-    reports = [f.result() for f in futures]
+    reports = crawl_and_extract(sources, db, raw_root, every=year is not None) if sources else []
+    if inputs or not sources:
+        paths = discover([Path(p) for p in (inputs or [str(DEFAULT_SAMPLES)])])
+        futures = extract_document.map([str(p) for p in paths], raw_root)
+        reports += [f.result() for f in futures]
     if year is not None:
         reports = [r for r in reports if r.year == year]
     counts = load_reports(reports, db, year)

@@ -64,3 +64,19 @@ ALTER TABLE agencies ADD COLUMN IF NOT EXISTS parent_id VARCHAR;
 ALTER TABLE agencies ADD COLUMN IF NOT EXISTS names VARCHAR[];
 ALTER TABLE reports ADD COLUMN IF NOT EXISTS is_primary BOOLEAN;
 ALTER TABLE reports ADD COLUMN IF NOT EXISTS primary_reason VARCHAR;
+
+-- One row per HTTP fetch by the crawler (append-only history). size = body bytes downloaded by
+-- that fetch (0 for a 304); sha256 = the content the URL stands for (kept in the raw store).
+CREATE TABLE IF NOT EXISTS fetches (
+    crawl_id      VARCHAR,
+    url           VARCHAR NOT NULL,
+    final_url     VARCHAR,
+    status        INTEGER,
+    sha256        VARCHAR,
+    content_type  VARCHAR,
+    size          BIGINT,
+    etag          VARCHAR,
+    last_modified VARCHAR,
+    fetched_at    TIMESTAMP,
+    error         VARCHAR
+);

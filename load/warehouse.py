@@ -13,6 +13,7 @@ from __future__ import annotations
 import fcntl
 import os
 import shutil
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -120,11 +121,21 @@ def load(con: duckdb.DuckDBPyConnection, batches: Iterable[dict[str, list[dict[s
             _insert(con, t, merged[t])
         refresh_agencies(con, resolver)
         primary.mark(con)
+        _crash_point()
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
         raise
     return len(ids)
+
+
+def _crash_point() -> None:
+    """Where the crash-safety test kills the process: every row written, nothing committed.
+    XXGK_TEST_PAUSE_IN_LOAD names a file to create before waiting to be killed."""
+    marker = os.environ.get("XXGK_TEST_PAUSE_IN_LOAD")
+    if marker:
+        Path(marker).touch()
+        time.sleep(600)
 
 
 def counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:

@@ -17,8 +17,9 @@ def nfkc(text: str) -> str:
 
 
 def norm(text: str) -> str:
-    """The comparable form of a label: NFKC, no whitespace, no punctuation."""
-    return _DROP.sub("", nfkc(text))
+    """The comparable form of a label: NFKC, no whitespace, no punctuation (NFKC again: a mark freed of the
+    punctuation before it composes with its letter, 't¨' → 'ẗ', so that norm(norm(x)) == norm(x))."""
+    return nfkc(_DROP.sub("", nfkc(text)))
 
 
 def strip_enum(text: str) -> str:
@@ -37,6 +38,6 @@ def similarity(label: str, text: str) -> float:
         return 0.0
     if label in text:
         return 100.0
-    if len(label) < 4:
-        return 0.0
+    if len(label) < 4 or len(text) < max(4, len(label) // 3):
+        return 0.0  # a fragment too short to tell one long label from another
     return float(fuzz.partial_ratio(label, text))

@@ -5,19 +5,49 @@ import re
 
 from transform.labels import nfkc
 
-_TITLE = re.compile(r"政府信息公开(?:工作)?\s*(?:年度)?\s*(?:报告|年报)")
+_TITLE = re.compile(r"信息公开(?:工作)?\s*(?:年度)?\s*(?:报告|年报)")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _PREFIX = re.compile(r"^(?:标题|题目|关于)[:：]?\s*")
-_TAIL = re.compile(r"\s*(?:的)?\s*政府信息公开.*$")
+_TAIL = re.compile(r"\s*(?:的)?\s*(?:政府)?信息公开.*$")
 _CN_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
+_MARKUP = re.compile(r"^[#>*\s]+|[*\s]+$")
+_SITE_SEP = re.compile(r"\s*(?:_|\||｜|--|—|-(?=[^\d]))\s*")
+# an agency name: ends in the word of an administrative body
+_AGENCY = re.compile(
+    r"^[\u4e00-\u9fff（）()]{2,30}?(?:人民政府(?:办公室|办公厅)?|政府|委员会|管委会|办公室|办公厅|局|厅|委|署|院|中心|"
+    r"实验区|新区|开发区|[省市县区镇乡街道]{1,2}(?:办事处)?)$"
+)
+_BODY_AGENCY = (
+    re.compile(r"汇总([\u4e00-\u9fff]{2,20}?)(?:各有关单位|各单位|本级)"),
+    re.compile(r"(?:19|20)\d{2}\s*年\s*[，,]\s*([\u4e00-\u9fff]{2,20}?)(?:坚持|深入|认真|全面|紧紧|持续|始终|在)"),
+)
+
+
+def _is_title(t: str) -> bool:
+    return 6 <= len(t) <= 80 and bool(_TITLE.search(t)) and bool(_YEAR.search(t.translate(_CN_DIGITS)))
+
+
+def _clean(text: str) -> str:
+    """Markdown heading marks and surrounding space off a line."""
+    return _MARKUP.sub("", nfkc(text)).strip()
 
 
 def find_title(lines: list[str], container_title: str = "") -> str:
-    """The report's title: the first short line naming 政府信息公开…年度报告 with a year."""
-    for text in [container_title, *lines[:200]]:
-        t = nfkc(text).strip()
-        if 6 <= len(t) <= 80 and _TITLE.search(t) and _YEAR.search(t.translate(_CN_DIGITS)):
+    """The report's title: the first short line naming 政府信息公开…年度报告 with a year.
+
+    A page <title> is cut at its site-name separators (`报告_栏目_网站`); a title wrapped
+    over two lines is joined.
+    """
+    for piece in _SITE_SEP.split(nfkc(container_title)):
+        if _is_title(piece.strip()):
+            return piece.strip()
+    head = [_clean(t) for t in lines[:200]]
+    for i, t in enumerate(head):
+        if _is_title(t):
             return t
+        nxt = head[i + 1] if i + 1 < len(head) else ""
+        if len(nxt) <= 12 and _YEAR.search(t.translate(_CN_DIGITS)) and _is_title(t + nxt) and not _is_title(nxt):
+            return t + head[i + 1]
     for text in lines[:300]:  # a whole page run into one line: cut the title out of it
         t = nfkc(text)
         m = re.search(r"([^\s，。：:]{2,40}?(?:19|20)\d{2}\s*年(?:度)?\s*政府信息公开(?:工作)?\s*年度报告)", t)
@@ -36,11 +66,33 @@ def year_of(title: str, body: str) -> int | None:
 
 def agency_of(title: str) -> str | None:
     """The title minus its year and the words 政府信息公开工作年度报告."""
-    t = _PREFIX.sub("", nfkc(title).strip())
+    t = _PREFIX.sub("", _clean(title))
     t = _TAIL.sub("", t)
-    t = re.sub(r"(?:19|20)\d{2}\s*年\s*度?", "", t)
+    t = re.sub(r"(?:(?:19|20)\d{2}|[〇零一二][〇零一二三四五六七八九]{3})\s*年\s*度?", "", t)
     t = re.sub(r"\s+", "", t).strip("“”\"《》")
     return t or None
+
+
+def find_agency(title: str, lines: list[str]) -> str | None:
+    """The agency as the report names itself: in its title; else the name printed on the line
+    above the title; else the body's own words (汇总X各有关单位…, 2023年，X坚持…)."""
+    named = agency_of(title) if title else None
+    if named:
+        return named
+    head = [_clean(t) for t in lines[:200]]
+    if title and title in head:
+        i = head.index(title)
+        for t in reversed(head[max(0, i - 2):i]):
+            t = re.sub(r"\s+", "", t)
+            if _AGENCY.match(t):
+                return t
+    body = nfkc("".join(lines[:400]))
+    for pattern in _BODY_AGENCY:
+        for m in pattern.finditer(body):
+            name = m.group(1)
+            if not name.startswith(("我", "本", "全")) and _AGENCY.match(name):
+                return name
+    return None
 
 
 def detect_template(body: str, year: int | None) -> str:
@@ -61,5 +113,9 @@ def detect_template(body: str, year: int | None) -> str:
 
 
 def is_annual_report(title: str, body: str) -> bool:
-    b = nfkc(body)
-    return bool(title) or ("政府信息公开" in b and ("年度报告" in b or "年报" in b))
+    """A titled annual report, or an untitled page that prints the standard tables or
+    calls itself 本报告/本年度报告. Letters and notices in a report column are not reports."""
+    if title:
+        return True
+    b = re.sub(r"\s+", "", nfkc(body))
+    return "本年新收政府信息公开申请数量" in b or bool(re.search(r"本(?:年度)?报告(?:根据|由|是|中所列|所列)", b))

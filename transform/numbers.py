@@ -9,6 +9,7 @@ from transform.labels import nfkc
 NA_MARKS = {"/", "／", "—", "——", "-", "--", "－", "–", "无", "\\", "×", "不适用"}
 _UNIT = re.compile(r"(万元|元|件|个|项|次|条|人次)$")
 NUMBER = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
+THOUSANDS = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")  # '1,234' — but '12,34' is two cells run together
 
 
 @dataclass(frozen=True)
@@ -25,7 +26,7 @@ def as_number(text: str) -> float | int:
 
 def parse_value(raw: str) -> Value | None:
     """A cell's value, or None when the text is not a value at all (a label)."""
-    t = nfkc(raw or "").strip().replace(",", "").replace(" ", "").replace("\u00a0", "")
+    t = nfkc(raw or "").strip().replace(" ", "").replace("\u00a0", "").replace("\u2212", "-")
     if not t:
         return Value(None, "blank", raw or "")
     if t in NA_MARKS:
@@ -33,6 +34,10 @@ def parse_value(raw: str) -> Value | None:
     t = _UNIT.sub("", t)
     if t.startswith("+"):
         t = t[1:]
+    if "," in t:
+        if not THOUSANDS.match(t):
+            return None
+        t = t.replace(",", "")
     if NUMBER.match(t):
         return Value(as_number(t), "number", raw)
     return None

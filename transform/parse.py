@@ -104,11 +104,11 @@ def _grid_segment(row: list[str], page: int) -> Segment:
     return Segment(" ".join(label_parts), values, page, grid=True)
 
 
-def _match(table: Table, seg: Segment, start: int, group: str) -> int | None:
-    """Index of the canonical row `seg` prints, among the next few after `start`."""
+def _match(table: Table, seg: Segment, start: int, group: str, limit: int | None = None) -> int | None:
+    """Index of the canonical row `seg` prints, among the next few after `start` (or up to `limit`)."""
     text = norm(seg.label)
     best, best_score = None, 0.0
-    for i in range(start, min(len(table.rows), start + LOOKAHEAD)):
+    for i in range(start, min(len(table.rows), start + LOOKAHEAD if limit is None else limit)):
         row = table.rows[i]
         score = max(similarity(norm(lbl), text) for lbl in (row.label, *row.aliases))
         if row.group and group and row.group != group and norm(row.label) not in text:
@@ -156,6 +156,7 @@ def _gap_row(table: Table, segs: list[Segment], k: int, cursor: int, group: str)
 
 def map_rows(report: Report, table: Table, segs: list[Segment]) -> None:
     cursor, group, header = 0, "", []
+    seen: set[str] = set()
     pending: list[FusedRun] = []
     for k, seg in enumerate(segs):
         text = norm(seg.label)
@@ -166,9 +167,16 @@ def map_rows(report: Report, table: Table, segs: list[Segment]) -> None:
         if not seg.values:
             continue
         i = _match(table, seg, cursor, group) if text else _gap_row(table, segs, k, cursor, group)
+        if i is None and text:  # rows left out of the print: a later row
+            i = _match(table, seg, cursor, group, limit=len(table.rows))
+        if i is None and text:  # a block printed out of order (converters move tables): an earlier unread row
+            i = _match(table, seg, 0, group, limit=cursor)
+            if i is not None and any((table.key, table.rows[i].key, c) in report.cells for c in table.rows[i].cols):
+                i = None
         if i is None:
             continue
         row = table.rows[i]
+        seen.add(row.key)
         cols = row.cols
         if not text:
             report.warnings.append(f"{table.key}/{row.key}: row printed without its label; placed by table order")
@@ -176,6 +184,9 @@ def map_rows(report: Report, table: Table, segs: list[Segment]) -> None:
             cols = tuple(header)  # the header names the columns this row prints
         n = len(cols)
         vals = _fit(seg.values, n)
+        printed = [v for v in seg.values if v.strip()]
+        if vals is None and n == 1 and seg.grid and len(set(printed)) == 1:
+            vals = printed[:1]  # one value copied over a merged cell's columns (a copy that lost the colspan)
         if vals is None and seg.grid and not any(v.strip() for v in seg.values):
             continue  # a header or group-label row: its empty cells are layout, not values
         if vals is None and not seg.grid:
@@ -196,20 +207,30 @@ def map_rows(report: Report, table: Table, segs: list[Segment]) -> None:
             report.warnings.append(f"{table.key}/{row.key}: columns {missing} not printed; cells left out")
         cursor = i + 1
     resolve_fused(report, table, pending)
-    fused_rows = {r for run in pending for r, _ in run.cells}
     for row in table.rows:
-        if not any((table.key, row.key, c) in report.cells for c in row.cols) and row.key not in fused_rows:
+        if row.key not in seen:
             report.warnings.append(f"{table.key}/{row.key}: row not found")
 
 
 def map_review(report: Report, table: Table, segs: list[Segment]) -> None:
-    """Table 四 prints one row of 15 numbers (or three blocks of 5) under a two-level header."""
+    """Table 四 prints one row of 15 numbers (or three blocks of 5) under a two-level header,
+    or one labelled row of 5 per 行政复议 / 未经复议直接起诉 / 复议后起诉.
+
+    Where the section has a grid, only grid rows count: text around it is prose whose
+    numbers (years, counts) are not cells.
+    """
+    if _map_review_rows(report, table, [s for s in segs if s.grid]):
+        return
     flat: list[tuple[str, int]] = []
     text_only = True
+    has_grid = any(s.grid and _printed_values(s) for s in segs)
     for seg in segs:
         numbers = [v for v in seg.values if (pv := parse_value(v)) is not None and pv.status == "number"]
+        if has_grid and not seg.grid:
+            continue
         # a text row whose digits ran together ('110024001510102') counts its digits, not its runs
-        if len(numbers) >= 3 or (not seg.grid and sum(len(v) for v in numbers) >= 3):
+        if len(numbers) >= 3 or (not seg.grid and sum(len(v) for v in numbers) >= 3) or (
+                seg.grid and len(seg.values) >= 5 and _printed_values(seg)):
             flat.extend((v, seg.page) for v in seg.values)
             text_only = text_only and not seg.grid
     cols = [(r.key, c) for r in table.rows for c in r.cols]
@@ -233,14 +254,38 @@ def map_review(report: Report, table: Table, segs: list[Segment]) -> None:
         report.cells[(table.key, row, col)] = Cell(v.value, v.status, raw, page)
 
 
+def _printed_values(seg: Segment) -> bool:
+    """The row prints at least one number or not-applicable mark (not only layout blanks)."""
+    return any((pv := parse_value(v)) is not None and pv.status != "blank" for v in seg.values)
+
+
+def _map_review_rows(report: Report, table: Table, segs: list[Segment]) -> bool:
+    """Table 四 printed as labelled rows of 5: fill them when all three are found."""
+    found: dict[str, Segment] = {}
+    for seg in segs:
+        text = norm(seg.label)
+        vals = _fit(seg.values, 5)
+        if not text or vals is None:
+            continue
+        i = _match(table, seg, 0, "", limit=len(table.rows))
+        if i is not None and table.rows[i].key not in found:
+            found[table.rows[i].key] = Segment(seg.label, vals, seg.page, grid=True)
+    if len(found) < len(table.rows) or not any(_printed_values(f) for f in found.values()):
+        return False
+    for row in table.rows:
+        _fill(report, table, row.key, row.cols, found[row.key].values, found[row.key].page)
+    return True
+
+
 def parse(doc: Document, source: str = "", sha256: str = "") -> Report:
     report = Report(source=source, sha256=sha256, format=doc.format)
     report.warnings.extend(doc.warnings)
+    report.ocr_pages = list(doc.ocr_pages)
     lines = [line.text for line in doc.lines()]
     body = "\n".join(lines)
     title = meta.find_title(lines, doc.title)
     report.year = meta.year_of(title, body)
-    report.agency = meta.agency_of(title) if title else None
+    report.agency = meta.find_agency(title, lines)
     report.template = meta.detect_template(body, report.year)
     if not meta.is_annual_report(title, body):
         report.template = None

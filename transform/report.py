@@ -8,6 +8,7 @@ from typing import Any
 from transform.schema import TABLES
 
 SCHEMA = "xxgk.report/1"
+OCR_CONFIDENCE = 0.9
 
 
 @dataclass
@@ -41,6 +42,7 @@ class Report:
     warnings: list[str] = field(default_factory=list)
     error: str | None = None
     skip_reason: str | None = None
+    ocr_pages: list[int] = field(default_factory=list)  # pages read by OCR (extract.document.Document.ocr_pages)
 
     def get(self, table: str, row: str, col: str) -> float | int | None:
         c = self.cells.get((table, row, col))
@@ -58,7 +60,8 @@ class Report:
 
     @property
     def confidence(self) -> float:
-        """Share of expected cells read and passing every check they take part in (0..1)."""
+        """How far to trust the numbers (0..1): the share of expected cells read, lowered for each failed
+        check (the report's arithmetic, or our reading, is off) and each warning (something was unsure)."""
         if self.status in ("failed", "skipped"):
             return 0.0
         from transform.schema import tables_for
@@ -68,7 +71,8 @@ class Report:
             return 0.0
         read = min(len(self.cells), expected) / expected
         failed = sum(1 for c in self.checks if not c.ok)
-        return round(read * (0.9 ** failed), 3)
+        ocr = OCR_CONFIDENCE if self.ocr_pages else 1.0  # OCR'd digits are less certain than a text layer's
+        return round(read * (0.9 ** failed) * (0.95 ** len(self.warnings)) * ocr, 3)
 
     def tables(self) -> dict[str, dict[str, dict[str, Any]]]:
         out: dict[str, dict[str, dict[str, Any]]] = {}

@@ -73,7 +73,8 @@ def table_grid(table) -> Grid:
         return Grid([])
     n_rows = len(rows)
     n_cols = max(j for _, j in grid) + 1
-    cells = [[grid.get((i, j), ("", False, False)) for j in range(n_cols)] for i in range(n_rows)]
+    # a position no cell covers (a row with fewer cells) is padding, not a printed blank: marked like a span
+    cells = [[grid.get((i, j), ("", True, True)) for j in range(n_cols)] for i in range(n_rows)]
     return Grid(
         [[c[0] for c in r] for r in cells],
         spans=[[c[1] for c in r] for r in cells],

@@ -28,7 +28,11 @@ def soffice() -> str | None:
 
 
 def convert(data: bytes, suffix: str, target: str) -> bytes:
-    """`data` (a file of type `suffix`, e.g. ".doc") → bytes of the `target` type ("docx", "xlsx")."""
+    """`data` (a file of type `suffix`, e.g. ".doc") → bytes of the `target` type.
+
+    `target` is LibreOffice's --convert-to argument: an extension ("docx"), optionally
+    with an export filter ("doc:MS Word 97") where the input's module has no default one.
+    """
     binary = soffice()
     if binary is None:
         raise ReadError(f"cannot read {suffix.lstrip('.').upper()}: LibreOffice (soffice) is not installed")
@@ -44,7 +48,7 @@ def convert(data: bytes, suffix: str, target: str) -> bytes:
             proc = subprocess.run(cmd, capture_output=True, timeout=TIMEOUT_S, stdin=subprocess.DEVNULL)
         except subprocess.TimeoutExpired:
             raise ReadError(f"LibreOffice took over {TIMEOUT_S}s converting {suffix} to {target}") from None
-        result = out / f"in.{target}"
+        result = out / f"in.{target.split(':')[0]}"
         if not result.is_file():
             detail = (proc.stderr or proc.stdout).decode("utf-8", "replace").strip().splitlines()
             raise ReadError(f"LibreOffice could not convert {suffix} to {target}: {detail[-1] if detail else 'no output'}"[:300])

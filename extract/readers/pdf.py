@@ -21,9 +21,12 @@ def _page_blocks(page, number: int) -> list[tuple[float, Line | Grid]]:
     tables = page.find_tables(TABLE_SETTINGS)
     boxes = [t.bbox for t in tables]
     for t in tables:
-        rows = [[(c or "").strip() for c in r] for r in t.extract()]
+        raw = t.extract()
+        rows = [[(c or "").strip() for c in r] for r in raw]
+        # None is a position a merged cell covers: not a printed (blank) cell of its own
+        covered = [[c is None for c in r] for r in raw]
         if rows:
-            blocks.append((t.bbox[1], Grid(rows, pages=[number] * len(rows))))
+            blocks.append((t.bbox[1], Grid(rows, pages=[number] * len(rows), spans=covered, hspans=covered)))
 
     def outside(obj) -> bool:
         cx, cy = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
@@ -41,6 +44,8 @@ def _page_blocks(page, number: int) -> list[tuple[float, Line | Grid]]:
 def read(data: bytes) -> Document:
     import pdfplumber
 
+    from extract.readers import ocr  # pages without a text layer (scans) go through OCR when installed
+
     doc = Document("pdf")
     try:
         pdf = pdfplumber.open(BytesIO(data))
@@ -54,7 +59,12 @@ def read(data: bytes) -> Document:
             for number, page in enumerate(pdf.pages, start=1):
                 fast.attach(page, number - 1)
                 n_chars += len(page.chars)
-                for _, block in _page_blocks(page, number):
+                if ocr.needs_ocr(page) and ocr.available():
+                    blocks = ocr.page_blocks(page, number, doc.warnings)
+                    doc.ocr_pages.append(number)
+                else:
+                    blocks = _page_blocks(page, number)
+                for _, block in blocks:
                     last = doc.blocks[-1] if doc.blocks else None
                     if (
                         isinstance(block, Grid)
@@ -73,8 +83,8 @@ def read(data: bytes) -> Document:
             raise
         except Exception as e:
             raise ReadError(_pdf_error(e)) from None
-    if n_chars == 0:
-        raise ReadError("scanned PDF: no text layer")
+    if n_chars == 0 and not doc.ocr_pages:
+        raise ReadError("scanned PDF: no text layer (install xxgk[ocr] to read it)")
     return doc
 
 

@@ -21,7 +21,8 @@ _HTML = re.compile(rb"<(!doctype\s+html|html|head|body|table|div|p|meta)[\s>/]",
 BINARY_SUFFIXES = {".pdf": "PDF", ".docx": "Word document", ".doc": "Word document", ".wps": "WPS document",
                    ".xls": "spreadsheet", ".xlsx": "spreadsheet", ".et": "spreadsheet"}
 _FORMAT_NAMES = {"html": "an HTML page", "txt": "plain text", "md": "plain text", "pdf": "a PDF",
-                 "docx": "a Word document", "doc": "a Word document", "xls": "a spreadsheet", "xlsx": "a spreadsheet"}
+                 "docx": "a Word document", "doc": "a Word document", "wps": "a WPS document", "xls": "a spreadsheet",
+                 "xlsx": "a spreadsheet", "et": "a spreadsheet"}
 
 # A page a server sends instead of the document (status 200 all the same): errors, logins, captchas, firewalls.
 _ERROR_PAGE = re.compile(r"\b(?:404|403|500|502|503)\b|not\s*found|forbidden|access\s*denied|页面不存在|页面未找到|"
@@ -49,7 +50,7 @@ def sniff_format(data: bytes, name: str = "") -> str:
             with zipfile.ZipFile(BytesIO(data)) as z:
                 check_archive(z)
                 names = z.namelist()
-        except zipfile.BadZipFile as e:
+        except (zipfile.BadZipFile, NotImplementedError, ValueError, OSError, EOFError) as e:  # damaged directory
             raise ReadError(f"corrupt ZIP container (truncated DOCX/XLSX?): {e}") from None
         if "word/document.xml" in names:
             return "docx"

@@ -1,4 +1,8 @@
-"""Plain text copies and markdown: lines, with tab- or pipe-separated runs read as grids."""
+"""Plain text copies and markdown: lines, with tab- or pipe-separated runs read as grids.
+
+Copies of PDFs keep the page footers (`— 4 —`, `- 3 -`, `第 3 页`): they are dropped, and
+they tell the page every line sits on, so cells keep their page.
+"""
 from __future__ import annotations
 
 import re
@@ -7,6 +11,22 @@ from extract.document import Document, Grid, Line
 from extract.readers.encoding import decode
 
 _MD_RULE = re.compile(r"^\|?\s*:?-{2,}")
+_FOOTER = re.compile(r"^\s*(?:[-—–－]+\s*(\d{1,3})\s*[-—–－]+|第\s*(\d{1,3})\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?)\s*$")
+
+
+def _footer_page(line: str) -> int | None:
+    m = _FOOTER.match(line)
+    return int(m.group(1) or m.group(2)) if m else None
+
+
+def _pages(lines: list[str]) -> list[int]:
+    """The page of each line: the number of the next footer, or one past the last one."""
+    pages, nxt = [0] * len(lines), None
+    for i in range(len(lines) - 1, -1, -1):
+        nxt = _footer_page(lines[i]) or nxt
+        pages[i] = nxt or 0
+    last = max(pages, default=0)
+    return [p or last + 1 for p in pages]
 
 
 def _cells(line: str) -> list[str] | None:
@@ -23,18 +43,26 @@ def _cells(line: str) -> list[str] | None:
 def read(data: bytes) -> Document:
     doc = Document("txt")
     grid: list[list[str]] = []
-    for raw in decode(data).splitlines():
-        raw = raw.replace("\u3000", " ")
+    gpages: list[int] = []
+    lines = [raw.replace("\u3000", " ") for raw in decode(data).splitlines()]
+
+    def flush() -> None:
+        if grid:
+            doc.blocks.append(Grid(list(grid), pages=list(gpages)))
+            grid.clear()
+            gpages.clear()
+
+    for raw, page in zip(lines, _pages(lines)):
+        if _footer_page(raw) is not None:
+            continue
         cells = _cells(raw)
         if cells is not None:
             if cells:
                 grid.append(cells)
+                gpages.append(page)
             continue
-        if grid:
-            doc.blocks.append(Grid(grid))
-            grid = []
+        flush()
         if raw.strip():
-            doc.blocks.append(Line(raw.strip()))
-    if grid:
-        doc.blocks.append(Grid(grid))
+            doc.blocks.append(Line(raw.strip(), page))
+    flush()
     return doc

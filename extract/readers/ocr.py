@@ -1,0 +1,175 @@
+"""Scanned PDF pages: OCR with RapidOCR (PP-OCR Chinese models shipped inside the wheel, nothing downloaded),
+table grids rebuilt from the page image's ruling lines (extract/readers/ruling.py).
+
+Each recognised text box goes to the ruled cell holding its centre, or else to a
+text line (boxes side by side on one baseline). A cell that got no box but has ink
+is recognised again on its own crop: detection misses lone thin digits ("0", "1")
+far more often than recognition misreads them. Text recognised with a low score
+is kept and reported in Document.warnings, so the report is flagged, never silently
+trusted. A merged cell's text sits in its first row and column only (blank, flagged in
+Grid.spans, elsewhere), as the text-layer reader's pdfplumber grids have it, so both
+PDF paths give the parser the same rows. Optional: `pip install xxgk[ocr]`.
+"""
+from __future__ import annotations
+
+import importlib.util
+import re
+from functools import lru_cache
+
+import numpy as np
+
+from extract.document import Grid, Line
+from extract.readers.pdf import _FOOTER
+from extract.readers.ruling import INK, Table, find_tables
+
+SCALE = 2.0  # render at 144 dpi: digits ~25 px high, what PP-OCR reads best
+MIN_SCORE = 0.3  # recognition below this is noise
+LOW_SCORE = 0.5  # recognition below this is kept but warned about
+MAX_TEXT_CHARS = 5  # a page with fewer characters in its text layer is a scan
+
+
+def available() -> bool:
+    return importlib.util.find_spec("rapidocr_onnxruntime") is not None
+
+
+def needs_ocr(page) -> bool:
+    """A page whose text layer is (almost) empty: a scan or a picture of a page."""
+    return len(page.chars) < MAX_TEXT_CHARS
+
+
+@lru_cache(maxsize=1)
+def _engine():
+    from rapidocr_onnxruntime import RapidOCR
+
+    return RapidOCR(text_score=MIN_SCORE)
+
+
+def _boxes(rgb: np.ndarray) -> list[tuple[tuple[float, float, float, float], str, float]]:
+    result, _ = _engine()(rgb, use_cls=False, text_score=MIN_SCORE)
+    out = []
+    for pts, text, score in result or []:
+        xs, ys = [p[0] for p in pts], [p[1] for p in pts]
+        out.append(((min(xs), min(ys), max(xs), max(ys)), text.strip(), float(score)))
+    return out
+
+
+def _recognise(crops: list[np.ndarray]) -> list[tuple[str, float]]:
+    if not crops:
+        return []
+    res, _ = _engine().text_rec(crops)
+    return [(t.strip(), float(s)) for t, s in res]
+
+
+def _join(parts: list[tuple[tuple[float, float, float, float], str, float]]) -> str:
+    """Boxes of one cell in reading order: by line (centre y within half a box height), then x."""
+    parts = sorted(parts, key=lambda p: (p[0][1] + p[0][3]) / 2)
+    lines: list[list] = []
+    for p in parts:
+        cy = (p[0][1] + p[0][3]) / 2
+        if lines and abs(cy - lines[-1][0]) < (p[0][3] - p[0][1]) / 2:
+            lines[-1][1].append(p)
+        else:
+            lines.append([cy, [p]])
+    return "".join("".join(q[1] for q in sorted(ps, key=lambda q: q[0][0])) for _, ps in lines)
+
+
+_LOOKALIKES = str.maketrans("oOlI|", "00111")
+
+
+def _digits(text: str) -> str:
+    """A cell of digits OCR read partly as letters ("o" for 0, "l" for 1) → the digits; other text as read."""
+    if text and re.fullmatch(r"[0-9oOlI|.,]+", text) and re.search(r"[0-9oO]", text):
+        return text.translate(_LOOKALIKES)
+    return text
+
+
+def _ink_box(gray: np.ndarray, box: tuple[int, int, int, int]) -> tuple[int, int, int, int] | None:
+    x0, y0, x1, y1 = box
+    inner = gray[y0 + 2:y1 - 2, x0 + 2:x1 - 2] < INK
+    if inner.sum() < 12:
+        return None
+    ys, xs = np.nonzero(inner)
+    return x0 + 2 + xs.min(), y0 + 2 + ys.min(), x0 + 3 + xs.max(), y0 + 3 + ys.max()
+
+
+def _grid(table: Table, gray: np.ndarray, rgb: np.ndarray, boxes, number: int, warnings: list[str]) -> Grid:
+    texts: dict[int, list] = {}
+    for b in boxes:
+        cx, cy = (b[0][0] + b[0][2]) / 2, (b[0][1] + b[0][3]) / 2
+        for k, c in enumerate(table.cells):
+            x0, y0, x1, y1 = c.box
+            if x0 <= cx <= x1 and y0 <= cy <= y1:
+                texts.setdefault(k, []).append(b)
+                break
+    missing = [k for k in range(len(table.cells)) if k not in texts]
+    crops, where = [], []
+    for k in missing:
+        ink = _ink_box(gray, table.cells[k].box)
+        if ink:
+            x0, y0, x1, y1 = ink
+            pad = 6
+            crop = np.full((y1 - y0 + 2 * pad, x1 - x0 + 2 * pad, 3), 255, np.uint8)
+            crop[pad:-pad, pad:-pad] = rgb[y0:y1, x0:x1]
+            crops.append(crop)
+            where.append(k)
+    for k, (text, score) in zip(where, _recognise(crops)):
+        if text and score >= MIN_SCORE:
+            texts[k] = [(table.cells[k].box, text, score)]
+    rows = [[""] * table.n_cols for _ in range(table.n_rows)]
+    spans = [[False] * table.n_cols for _ in range(table.n_rows)]
+    for k, c in enumerate(table.cells):
+        parts = texts.get(k, [])
+        text = _join(parts)
+        for text_, score in ((p[1], p[2]) for p in parts):
+            if score < LOW_SCORE:
+                warnings.append(f"page {number}: OCR unsure of table text {text_!r} (score {score:.2f})")
+        rows[c.row][c.col] = _digits(text)
+        for r in range(c.row, min(c.row + c.rowspan, table.n_rows)):
+            for j in range(c.col, min(c.col + c.colspan, table.n_cols)):
+                spans[r][j] = (r, j) != (c.row, c.col)
+    keep = [i for i, r in enumerate(rows) if any(r)]
+    return Grid([rows[i] for i in keep], pages=[number] * len(keep), spans=[spans[i] for i in keep])
+
+
+def _lines(boxes, number: int) -> list[tuple[float, Line]]:
+    """Free text: boxes whose vertical centres overlap form one line, read left to right."""
+    rows: list[list] = []
+    for b in sorted(boxes, key=lambda b: (b[0][1] + b[0][3]) / 2):
+        cy = (b[0][1] + b[0][3]) / 2
+        if rows and abs(cy - rows[-1][0]) < (b[0][3] - b[0][1]) / 2:
+            rows[-1][1].append(b)
+        else:
+            rows.append([cy, [b]])
+    out: list[tuple[float, Line]] = []
+    for _, bs in rows:
+        bs.sort(key=lambda b: b[0][0])
+        text = bs[0][1]
+        for prev, b in zip(bs, bs[1:]):
+            gap = b[0][0] - prev[0][2]
+            text += (" " if gap > (b[0][3] - b[0][1]) else "") + b[1]
+        if not _FOOTER.match(text):
+            out.append((min(b[0][1] for b in bs) / SCALE, Line(text, number)))
+    return out
+
+
+def page_blocks(page, number: int, warnings: list[str]) -> list[tuple[float, Line | Grid]]:
+    """One scanned pdfplumber page → (top in PDF points, block) pairs, like the text-layer reader's."""
+    image = page.to_image(resolution=72 * SCALE).original.convert("RGB")
+    rgb = np.asarray(image)
+    gray = np.asarray(image.convert("L"))
+    boxes = [b for b in _boxes(rgb) if b[1]]
+    tables = find_tables(gray)
+    blocks: list[tuple[float, Line | Grid]] = []
+    free = []
+    for b in boxes:
+        cx, cy = (b[0][0] + b[0][2]) / 2, (b[0][1] + b[0][3]) / 2
+        if not any(t.box[0] <= cx <= t.box[2] and t.box[1] <= cy <= t.box[3] for t in tables):
+            free.append(b)
+    inside = [b for b in boxes if b not in free]
+    for t in tables:
+        grid = _grid(t, gray, rgb, inside, number, warnings)
+        if grid.rows:
+            blocks.append((t.box[1] / SCALE, grid))
+    blocks.extend(_lines(free, number))
+    blocks.sort(key=lambda b: b[0])
+    return blocks

@@ -1,0 +1,47 @@
+"""`xxgk export` and `xxgk report` (SPEC §6): the warehouse for other tools and for people. Registered in
+flows/cli.py; the work is done by `publish/`."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+
+console = Console()
+DbOpt = Annotated[Optional[Path], typer.Option("--db", help="warehouse file (default data/warehouse.duckdb)")]
+
+
+def _db(db: Path | None) -> Path:
+    from flows.pipeline import DEFAULT_DB
+
+    path = db or DEFAULT_DB
+    if not path.exists():
+        console.print(f"[red]no warehouse at {path}: run `xxgk run` first[/red]")
+        raise typer.Exit(2)
+    return path
+
+
+def export(
+    fmt: Annotated[str, typer.Option("--format", help="parquet (partitioned by year), csv or xlsx")],
+    out: Annotated[Path, typer.Option("--out", help="folder to write into")],
+    db: DbOpt = None,
+) -> None:
+    """Export the warehouse's tables and views (Excel: one sheet per view, Chinese headers)."""
+    from publish.export import FORMATS, export as run_export
+
+    if fmt not in FORMATS:
+        console.print(f"[red]--format must be one of {', '.join(FORMATS)}[/red]")
+        raise typer.Exit(2)
+    for path in run_export(_db(db), out, fmt):
+        console.print(str(path))
+
+
+def report(
+    out: Annotated[Path, typer.Option("--out", help="the HTML file to write")],
+    db: DbOpt = None,
+) -> None:
+    """A self-contained HTML comparison report with charts (opens without network)."""
+    from publish.report import write_report
+
+    console.print(str(write_report(_db(db), out)))

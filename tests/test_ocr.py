@@ -1,0 +1,84 @@
+"""Scanned PDFs: pages pictured without a text layer are read by OCR to (almost) every cell the text layer gives.
+
+The scan is made from the real report 2023_huaian_hongze_qzf.pdf: its table pages
+(2–4) become images, pages 1 and 5 keep their text layer, so one document tests
+the per-page switch and OCR runs on the pages that matter only.
+"""
+from __future__ import annotations
+
+import io
+import os
+
+import numpy as np
+import pytest
+from conftest import SAMPLES, gold, gold_cells
+from docgen import scanned_pdf
+
+from extract.document import ReadError
+from extract.readers import ocr, read_document
+from extract.readers.ruling import find_tables
+from flows.pipeline import extract_bytes
+
+PDF = "2023_huaian_hongze_qzf.pdf"
+SCANNED = {2, 3, 4}
+
+if not ocr.available():
+    if os.environ.get("CI") == "true":
+        raise RuntimeError("the ocr extra (rapidocr-onnxruntime) is required in CI")
+    pytest.skip("the ocr extra is not installed", allow_module_level=True)
+
+
+@pytest.fixture(scope="session")
+def scan() -> bytes:
+    return scanned_pdf((SAMPLES / PDF).read_bytes(), SCANNED)
+
+
+@pytest.fixture(scope="session")
+def ocr_report(scan):
+    return extract_bytes(scan, "scan.pdf", "")
+
+
+def test_scan_has_no_text_layer_on_its_table_pages(scan):
+    import pdfplumber
+
+    with pdfplumber.open(io.BytesIO(scan)) as pdf:
+        assert [ocr.needs_ocr(p) for p in pdf.pages] == [n in SCANNED for n in range(1, 6)]
+
+
+def test_ocr_gets_the_cells_the_text_layer_gets(ocr_report):
+    text_layer = extract_bytes((SAMPLES / PDF).read_bytes(), PDF, "")
+    want = gold_cells(gold(PDF))
+    by_text = {k for k, v in want.items() if k in text_layer.cells and text_layer.cells[k].value == v}
+    by_ocr = {k for k in by_text if k in ocr_report.cells and ocr_report.cells[k].value == want[k]}
+    assert len(by_text) >= 0.95 * len(want)
+    assert len(by_ocr) >= 0.99 * len(by_text)
+    if by_ocr != by_text:  # whatever OCR missed or misread, the report says it is not to be trusted
+        assert ocr_report.status == "flagged"
+    assert ocr_report.ocr_pages == sorted(SCANNED)
+    assert ocr_report.confidence < text_layer.confidence or text_layer.confidence == 0
+
+
+def test_ocr_report_pages_point_at_the_scanned_pages(ocr_report):
+    pages = {c.page for (t, _, _), c in ocr_report.cells.items() if t == "requests"}
+    assert pages <= {3, 4} and pages
+
+
+def test_scan_without_ocr_is_a_clear_failure(monkeypatch):
+    monkeypatch.setattr(ocr, "available", lambda: False)
+    all_images = scanned_pdf((SAMPLES / PDF).read_bytes(), {1, 2, 3, 4, 5}, scale=0.5)
+    with pytest.raises(ReadError, match="scanned PDF"):
+        read_document(all_images)
+
+
+def test_ruling_lines_give_rows_columns_and_merged_spans():
+    img = np.full((200, 400), 255, np.uint8)
+    for y in (10, 60, 110, 160):
+        img[y:y + 2, 10:391] = 0
+    for x in (10, 130, 260, 389):
+        img[10:162, x:x + 2] = 0
+    img[60:62, 10:130] = 255  # the first column's top two cells are one merged cell
+    [table] = find_tables(img)
+    assert (table.n_rows, table.n_cols) == (3, 3)
+    merged = [c for c in table.cells if c.col == 0 and c.row == 0]
+    assert len(merged) == 1 and merged[0].rowspan == 2 and merged[0].colspan == 1
+    assert len(table.cells) == 8
