@@ -320,6 +320,36 @@ def print_table(r: dict) -> None:
     Console().print(t)
 
 
+def readme_figures(r: dict) -> str:
+    """The Performance section's table of the latest figures (README between the bench:figures markers)."""
+    ex, m = r["detail"]["extraction"], r["machine"]
+    speedup = "n/a" if r["speedup_2_workers"] is None else f"{r['speedup_2_workers']:.2f}"
+    rows = [
+        ("documents", f"{r['documents']}", ""),
+        ("cold run", f"{r['docs_per_s_cold']:.2f} documents/s, {r['wall_s_cold']:.0f} s wall, {r['cpu_s_cold']:.0f} s CPU", ""),
+        ("peak RSS (process tree)", f"{r['peak_rss_mb']:.0f} MiB", "flat as n grows"),
+        ("warm rerun / cold", f"{r['warm_fraction']:.2f}", "< 0.05"),
+        ("flow overhead, wall / CPU", f"{r['overhead_fraction']:.2f} / {r['overhead_fraction_cpu']:.2f}", "< 0.20"),
+        ("PDF: xxgk / naive pdfplumber", f"{r['pdf_ratio_vs_naive']:.2f} ({ex['pdf_s_xxgk']:.2f} s / {ex['pdf_s_naive']:.2f} s "
+         f"per PDF, {ex['pdf_sampled']} PDFs)", "≤ 0.5"),
+        ("speed-up, 2 workers vs 1", speedup, "≥ 1.6"),
+        ("cell accuracy", f"{r['accuracy']:.4f} ({r['detail']['accuracy']['silent_wrong_docs']} documents wrong and unflagged)", ""),
+        ("agency_year query", f"{r['agency_year_query_s'] * 1000:.0f} ms", ""),
+        ("machine", f"{m['cores']} cores, {m['memory_gib']} GiB, load {m['load_avg_at_start'][0]:.1f} at start, "
+                    f"commit {m['commit']}", ""),
+    ]
+    lines = ["| measure | latest | target |", "|---|---|---|"] + [f"| {a} | {b} | {c} |" for a, b, c in rows]
+    return "\n".join(lines)
+
+
+def update_readme(r: dict, readme: Path = ROOT / "README.md") -> None:
+    start, end = "<!-- bench:figures -->", "<!-- /bench:figures -->"
+    text = readme.read_text(encoding="utf-8")
+    head, _, rest = text.partition(start)
+    tail = rest.partition(end)[2] if end in rest else rest
+    readme.write_text(f"{head}{start}\n{readme_figures(r)}\n{end}{tail}", encoding="utf-8")
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--n", type=int, default=2000, help="documents in the corpus (default 2000)")
@@ -330,7 +360,12 @@ def main(argv: list[str] | None = None) -> None:
                     help="non-PDF documents timed in-process (0: all); whole copies of the samples")
     ap.add_argument("--regenerate", action="store_true", help="rebuild the corpus even when it has n documents")
     ap.add_argument("--results", type=Path, default=RESULTS)
+    ap.add_argument("--update-readme", action="store_true",
+                    help="only copy the figures of --results into README.md (Performance section)")
     args = ap.parse_args(argv)
+    if args.update_readme:
+        update_readme(json.loads(args.results.read_text(encoding="utf-8")))
+        return
     result = bench(args.n, args.corpus, args.work, args.pdf_sample, args.text_sample, args.regenerate)
     print_table(result)
     args.results.parent.mkdir(parents=True, exist_ok=True)
