@@ -10,6 +10,7 @@ import re
 from io import BytesIO
 
 from extract.document import Document, Grid, Line, ReadError
+from extract.readers.pdfium_objects import PdfiumPages
 
 _FOOTER = re.compile(r"^[-—–\s]*\d+[-—–\s]*$|^第\s*\d+\s*页")
 TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
@@ -51,12 +52,13 @@ def read(data: bytes) -> Document:
         pdf = pdfplumber.open(BytesIO(data))
     except Exception as e:  # pdfminer raises many kinds on damaged or encrypted files
         raise ReadError(_pdf_error(e)) from None
-    with pdf:
+    with pdf, PdfiumPages(data) as fast:  # pdfium parses pages ~5× faster than pdfminer
         try:
             if not pdf.pages:
                 raise ReadError("corrupt PDF: no pages")
             n_chars = 0
             for number, page in enumerate(pdf.pages, start=1):
+                fast.attach(page, number - 1)
                 n_chars += len(page.chars)
                 blocks = _page_blocks(page, number)
                 if ocr.available() and (regions := ocr.scan_regions(page)):  # scans, pictures of tables
