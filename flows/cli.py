@@ -12,6 +12,7 @@ from typing import Annotated, Optional
 import typer
 from rich import box
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from flows import publish_cli
@@ -101,7 +102,7 @@ def print_summary(summary) -> None:
     if summary.year is not None:
         console.print(f"year {summary.year} replaced; {summary.other_years} documents of other years untouched")
     for source, error in summary.failed:
-        console.print(f"[red]failed[/red] {source}: {error}", overflow="fold")
+        console.print(f"[red]failed[/red] {escape(source)}: {escape(error)}", overflow="fold")  # '[ocr]' is no markup
     console.print("warehouse rows: " + ", ".join(f"{k} {v}" for k, v in summary.counts.items()))
 
 
