@@ -136,7 +136,8 @@ def test_errors_recorded_and_crawl_completed(crawled):
     assert errors["/edge/slow.htm"].startswith("timeout")
     assert errors["/edge/missing.htm"] == "HTTP 404"
     assert errors["/private/r.htm"] == "disallowed by robots.txt"
-    assert errors["/edge/files/big.pdf"].startswith("too large")
+    assert errors["/edge/files/big.pdf"].startswith("too large: Content-Length")
+    assert errors["/edge/files/endless.pdf"] == "too large: more than max 1000000 bytes"
     assert errors[PINGTAN + "202603/t20260313_105587.htm"] == "HTTP 404"
     # the 500 was retried and the retry loaded the report
     flaky = [h.status for h in runs["first"][1] if h.path == "/edge/flaky.htm"]
