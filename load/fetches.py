@@ -68,16 +68,5 @@ def recently_missing(db: str | Path, since: datetime) -> set[str]:
     return {u for (u,) in rows}
 
 
-def loaded_versions(db: str | Path, sources: list[str]) -> dict[str, tuple[str | None, str | None]]:
-    """Per source already in `reports`: (sha256, parser_version), to skip re-extracting what did not change."""
-    with _reading(db) as con:
-        if con is None or not sources:
-            return {}
-        con.register("_src", pd.DataFrame({"source": sources}, dtype="string"))
-        rows = con.execute("SELECT source, sha256, parser_version FROM reports "
-                           "WHERE source IN (SELECT source FROM _src)").fetchall()
-    return {s: (sha, pv) for s, sha, pv in rows}
-
-
 def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
     return bool(con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]).fetchone()[0])
