@@ -62,6 +62,7 @@ class Item:
 
     source: str
     sha256: str
+    attachments: tuple[str, ...] = ()  # a crawled page's attachment URLs
 
 
 @task(name="ingest-files", cache_policy=NO_CACHE)
@@ -162,7 +163,17 @@ def crawled_items(sources: str, db: str, raw_root: str) -> list[Item]:
     """Crawl the sources file into the raw store; each fetched report is an Item named by its URL."""
     from flows.crawl import crawl_flow  # flows.crawl imports this module's defaults
 
-    return [Item(d.url, d.sha256) for d in crawl_flow(sources, db=db, raw_root=raw_root).documents]
+    return [Item(d.url, d.sha256, tuple(d.attachments))
+            for d in crawl_flow(sources, db=db, raw_root=raw_root).documents]
+
+
+def wrapper_page(report: Report, attachments: tuple[str, ...]) -> Report:
+    """A report page that only wraps its attachments (no table read on the page itself) is skipped, not
+    failed: the report is judged in the attachment, where a failure is recorded if there is one."""
+    if attachments and report.status == "failed" and not report.cells:
+        report.skip_reason = f"no tables on the page itself ({report.error}); the report is in {', '.join(attachments)}"
+        report.error = None
+    return report
 
 
 @flow(name="xxgk-run", log_prints=False)
@@ -187,7 +198,8 @@ def run_flow(inputs: list[str] | None = None, db: str | None = None, year: int |
     extracted = extract_all(work.todo, raw_root, runner, workers, address)
     why = {it.source: w for it, w in work.todo}
     why.update({r.source: "changed" if r.source in stored else "new" for r in unreadable})
-    reports = extracted + unreadable
+    attachments = {it.source: it.attachments for it in items}
+    reports = [wrapper_page(r, attachments.get(r.source, ())) for r in extracted] + unreadable
     if year is not None:  # new documents had to be read to learn their year; only Y's are loaded
         work.other_years += sum(1 for r in reports if r.year != year)
         reports = [r for r in reports if r.year == year]

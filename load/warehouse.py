@@ -11,6 +11,7 @@ replaced file stays alive until it closes). Two writers are serialised by a lock
 from __future__ import annotations
 
 import fcntl
+import glob
 import os
 import shutil
 import time
@@ -58,7 +59,8 @@ def writing(db: str | Path) -> Iterator[duckdb.DuckDBPyConnection]:
     with open(db.with_name(db.name + ".lock"), "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         tmp = db.with_name(f".{db.name}.{os.getpid()}.tmp")
-        tmp.unlink(missing_ok=True)
+        for stale in db.parent.glob(f".{glob.escape(db.name)}.*.tmp*"):  # a killed writer's copy: we hold the lock
+            stale.unlink(missing_ok=True)
         if db.exists():
             shutil.copyfile(db, tmp)
         con = connect(tmp)
@@ -66,6 +68,8 @@ def writing(db: str | Path) -> Iterator[duckdb.DuckDBPyConnection]:
             yield con
             con.execute("CHECKPOINT")
             con.close()
+            with open(tmp, "rb+") as f:  # on disk before it is published
+                os.fsync(f.fileno())
             os.replace(tmp, db)
         except BaseException:
             con.close()
