@@ -158,7 +158,8 @@ def test_second_crawl_is_conditional_and_downloads_nothing(crawled):
     got = query(db, f"select count(*) filter (where status = 200 and error is null), sum(size), count(*) filter (where status = 304) "
                     f"from fetches where crawl_id = '{crawls[1]}'")
     assert got[0][:2] == (0, 0) and got[0][2] == len(first_ok)
-    assert runs["second"][0].documents == 0  # nothing re-extracted
+    rerun = runs["second"][0]
+    assert rerun.extracted == 0 and rerun.work["unchanged"] == rerun.documents == len(REPORTS)  # nothing re-extracted
     # links that answered 404 are not asked again every night; the loop and the slow page are
     asked = {h.path for h in runs["second"][1]}
     assert "/edge/missing.htm" not in asked and PINGTAN + "202603/t20260313_105587.htm" not in asked
@@ -175,7 +176,7 @@ def test_changed_report_replaces_old_and_old_raw_stays(crawled):
     assert old != new
     assert query(db, f"select sha256 from reports where source = '{url}'") == [(new,)]
     assert (raw / old[:2] / f"{old}.bin").exists() and (raw / new[:2] / f"{new}.bin").exists()
-    assert runs["changed"][0].documents == 1
+    assert runs["changed"][0].extracted == runs["changed"][0].work["changed"] == 1
 
 
 def test_crawl_cli_fetches_into_out_dir(crawled, tmp_path, monkeypatch):
