@@ -130,9 +130,9 @@ def extract(
         console.print(f"{out['agency']} {out['year']} template={out['template']} status={out['status']} "
                       f"cells={len(report.cells)} warnings={len(out['warnings'])}")
         for w in out["warnings"]:
-            console.print(f"  [yellow]warning[/yellow] {w}")
+            console.print(f"  [yellow]warning[/yellow] {escape(w)}")
         if out["error"]:
-            console.print(f"  [red]error[/red] {out['error']}")
+            console.print(f"  [red]error[/red] {escape(out['error'])}")
     raise typer.Exit(1 if report.status == "failed" else 0)
 
 
