@@ -12,6 +12,7 @@ from typing import Annotated, Optional
 import typer
 from rich import box
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from flows import publish_cli
@@ -101,7 +102,7 @@ def print_summary(summary) -> None:
     if summary.year is not None:
         console.print(f"year {summary.year} replaced; {summary.other_years} documents of other years untouched")
     for source, error in summary.failed:
-        console.print(f"[red]failed[/red] {source}: {error}", overflow="fold")
+        console.print(f"[red]failed[/red] {escape(source)}: {escape(error)}", overflow="fold")
     console.print("warehouse rows: " + ", ".join(f"{k} {v}" for k, v in summary.counts.items()))
 
 
@@ -129,9 +130,9 @@ def extract(
         console.print(f"{out['agency']} {out['year']} template={out['template']} status={out['status']} "
                       f"cells={len(report.cells)} warnings={len(out['warnings'])}")
         for w in out["warnings"]:
-            console.print(f"  [yellow]warning[/yellow] {w}")
+            console.print(f"  [yellow]warning[/yellow] {escape(w)}")
         if out["error"]:
-            console.print(f"  [red]error[/red] {out['error']}")
+            console.print(f"  [red]error[/red] {escape(out['error'])}")
     raise typer.Exit(1 if report.status == "failed" else 0)
 
 
