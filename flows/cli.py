@@ -10,6 +10,7 @@ from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from flows import publish_cli
@@ -75,7 +76,7 @@ def print_summary(summary) -> None:
     console.print(t)
     console.print("status: " + ", ".join(f"{k} {v}" for k, v in sorted(summary.by_status.items())))
     for source, error in summary.failed:
-        console.print(f"[red]failed[/red] {source}: {error}")
+        console.print(f"[red]failed[/red] {escape(source)}: {escape(error)}", overflow="fold")  # '[ocr]' is no markup
     console.print("warehouse rows: " + ", ".join(f"{k} {v}" for k, v in summary.counts.items()))
 
 

@@ -13,6 +13,7 @@ PDF paths give the parser the same rows. Optional: `pip install xxgk[ocr]`.
 from __future__ import annotations
 
 import importlib.util
+import os
 import re
 from functools import lru_cache
 
@@ -29,7 +30,8 @@ MAX_TEXT_CHARS = 5  # a page with fewer characters in its text layer is a scan
 
 
 def available() -> bool:
-    return importlib.util.find_spec("rapidocr_onnxruntime") is not None
+    """Installed, and not turned off with XXGK_OCR=0 (scans then fail as "scanned PDF: no text layer")."""
+    return os.environ.get("XXGK_OCR", "1") != "0" and importlib.util.find_spec("rapidocr_onnxruntime") is not None
 
 
 def needs_ocr(page) -> bool:
