@@ -68,6 +68,8 @@ def writing(db: str | Path) -> Iterator[duckdb.DuckDBPyConnection]:
             yield con
             con.execute("CHECKPOINT")
             con.close()
+            with open(tmp, "rb+") as f:  # on disk before it is published
+                os.fsync(f.fileno())
             os.replace(tmp, db)
         except BaseException:
             con.close()
@@ -101,9 +103,10 @@ def refresh_agencies(con: duckdb.DuckDBPyConnection, resolver: Resolver | None =
 
 
 def load(con: duckdb.DuckDBPyConnection, batches: Iterable[dict[str, list[dict[str, Any]]]],
-         replace_year: int | None = None, resolver: Resolver | None = None) -> int:
+         replace_year: int | None = None, resolver: Resolver | None = None, keep: Iterable[str] = ()) -> int:
     """Load report row batches in one transaction: each report replaces its earlier rows;
-    with `replace_year`, every earlier report of that year goes too. Then the agency dimension and the
+    with `replace_year`, every earlier report of that year goes too, except the ids in `keep`
+    (reports of that year the caller found unchanged). Then the agency dimension and the
     primary report of each agency and year are derived again. Returns reports loaded."""
     merged: dict[str, list[dict[str, Any]]] = {t: [] for t in ("reports", "facts", "checks")}
     for b in batches:
@@ -113,12 +116,15 @@ def load(con: duckdb.DuckDBPyConnection, batches: Iterable[dict[str, list[dict[s
     con.execute("BEGIN TRANSACTION")
     try:
         con.register("_ids", pd.DataFrame({"report_id": ids}, dtype="string"))
+        con.register("_keep", pd.DataFrame({"report_id": list(keep)}, dtype="string"))
         stale = "SELECT report_id FROM _ids"
         if replace_year is not None:
-            stale += f" UNION SELECT report_id FROM reports WHERE year = {int(replace_year)}"
+            stale += (f" UNION SELECT report_id FROM reports WHERE year = {int(replace_year)}"
+                      " AND report_id NOT IN (SELECT report_id FROM _keep)")
         for t in ("facts", "checks", "reports"):
             con.execute(f"DELETE FROM {t} WHERE report_id IN ({stale})")
         con.unregister("_ids")
+        con.unregister("_keep")
         for t in ("reports", "facts", "checks"):
             _insert(con, t, merged[t])
         refresh_agencies(con, resolver)

@@ -90,7 +90,7 @@ def test_xlsx_sheet_is_a_grid_with_merged_cells_repeated(workbook):
 def test_xls_reads_as_the_same_grid(workbook):
     need_soffice()
     xls = convert(workbook, ".xlsx", "xls")
-    assert sniff_format(xls, "sheet.bin") == "xls"
+    assert sniff_format(xls, "sheet.bin") == "xls" and sniff_format(xls, "表.et") == "et"
     doc = read_document(xls, "sheet.bin")
     assert doc.format == "xls"
     assert doc.blocks[0].rows == read_document(workbook).blocks[0].rows

@@ -2,7 +2,8 @@
 
 The scan is made from the real report 2023_huaian_hongze_qzf.pdf: its table pages
 (2–4) become images, pages 1 and 5 keep their text layer, so one document tests
-the per-page switch and OCR runs on the pages that matter only.
+the per-page switch and OCR runs on the pages that matter only. A second copy pastes
+page 4's tables as a picture on a page that keeps its text.
 """
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import os
 import numpy as np
 import pytest
 from conftest import SAMPLES, gold, gold_cells
-from docgen import scanned_pdf
+from docgen import pictured_tables, scanned_pdf
 
 from extract.document import ReadError
 from extract.readers import ocr, read_document
@@ -45,17 +46,32 @@ def test_scan_has_no_text_layer_on_its_table_pages(scan):
         assert [ocr.needs_ocr(p) for p in pdf.pages] == [n in SCANNED for n in range(1, 6)]
 
 
-def test_ocr_gets_the_cells_the_text_layer_gets(ocr_report):
-    text_layer = extract_bytes((SAMPLES / PDF).read_bytes(), PDF, "")
+@pytest.fixture(scope="session")
+def text_layer_report():
+    return extract_bytes((SAMPLES / PDF).read_bytes(), PDF, "")
+
+
+def assert_ocr_matches_text_layer(ocr_report, text_layer) -> None:
+    """OCR gets ≥ 99% of the gold cells the text layer gets right; if it misses any, the report is flagged."""
     want = gold_cells(gold(PDF))
     by_text = {k for k, v in want.items() if k in text_layer.cells and text_layer.cells[k].value == v}
     by_ocr = {k for k in by_text if k in ocr_report.cells and ocr_report.cells[k].value == want[k]}
     assert len(by_text) >= 0.95 * len(want)
     assert len(by_ocr) >= 0.99 * len(by_text)
-    if by_ocr != by_text:  # whatever OCR missed or misread, the report says it is not to be trusted
+    if by_ocr != by_text:
         assert ocr_report.status == "flagged"
-    assert ocr_report.ocr_pages == sorted(SCANNED)
     assert ocr_report.confidence < text_layer.confidence or text_layer.confidence == 0
+
+
+def test_ocr_gets_the_cells_the_text_layer_gets(ocr_report, text_layer_report):
+    assert_ocr_matches_text_layer(ocr_report, text_layer_report)
+    assert ocr_report.ocr_pages == sorted(SCANNED)
+
+
+def test_tables_pasted_as_a_picture_on_a_text_page_are_read(text_layer_report):
+    report = extract_bytes(pictured_tables((SAMPLES / PDF).read_bytes(), 4), "pictured.pdf", "")
+    assert_ocr_matches_text_layer(report, text_layer_report)
+    assert report.ocr_pages == [4]
 
 
 def test_ocr_report_pages_point_at_the_scanned_pages(ocr_report):
@@ -82,3 +98,20 @@ def test_ruling_lines_give_rows_columns_and_merged_spans():
     merged = [c for c in table.cells if c.col == 0 and c.row == 0]
     assert len(merged) == 1 and merged[0].rowspan == 2 and merged[0].colspan == 1
     assert len(table.cells) == 8
+
+
+def test_a_scan_fed_in_askew_is_straightened_to_the_same_grid():
+    from PIL import Image
+
+    from extract.readers.ruling import skew_angle
+
+    img = np.full((600, 1000), 255, np.uint8)
+    for y in (100, 200, 300, 400):
+        img[y:y + 3, 100:903] = 0
+    for x in (100, 400, 650, 900):
+        img[100:403, x:x + 3] = 0
+    turned = Image.fromarray(img).rotate(1.5, resample=Image.Resampling.BICUBIC, fillcolor=255)
+    angle = skew_angle(np.asarray(turned))
+    assert abs(angle - 1.5) < 0.2
+    [table] = find_tables(np.asarray(turned.rotate(-angle, resample=Image.Resampling.BICUBIC, fillcolor=255)))
+    assert (table.n_rows, table.n_cols, len(table.cells)) == (3, 3, 9)

@@ -2,9 +2,10 @@
 table grids rebuilt from the page image's ruling lines (extract/readers/ruling.py).
 
 Each recognised text box goes to the ruled cell holding its centre, or else to a
-text line (boxes side by side on one baseline). A cell that got no box but has ink
-is recognised again on its own crop: detection misses lone thin digits ("0", "1")
-far more often than recognition misreads them. Text recognised with a low score
+text line (boxes side by side on one baseline). A cell that got no box but has ink,
+or one box read with doubt, is recognised again on its own tight crop: detection
+misses lone thin digits ("0", "1") and reads them with low scores in page context,
+while a crop of the digit alone reads surely. A figure still read with a low score
 is kept and reported in Document.warnings, so the report is flagged, never silently
 trusted. A merged cell's text sits in its first row and column only (blank, flagged in
 Grid.spans, elsewhere), as the text-layer reader's pdfplumber grids have it, so both
@@ -18,15 +19,19 @@ import re
 from functools import lru_cache
 
 import numpy as np
+from PIL import Image
 
 from extract.document import Grid, Line
 from extract.readers.pdf import _FOOTER
-from extract.readers.ruling import INK, Table, find_tables
+from extract.readers.ruling import INK, Table, find_tables, skew_angle
 
 SCALE = 2.0  # render at 144 dpi: digits ~25 px high, what PP-OCR reads best
 MIN_SCORE = 0.3  # recognition below this is noise
-LOW_SCORE = 0.5  # recognition below this is kept but warned about
-MAX_TEXT_CHARS = 5  # a page with fewer characters in its text layer is a scan
+SURE_SCORE = 0.95  # a one-box cell read below this is read again on its own crop
+LOW_SCORE = 0.8  # a figure finally read below this is kept but warned about
+MIN_SKEW, MAX_SKEW = 0.1, 5.0  # degrees: straighten a scan turned this much
+MAX_TEXT_CHARS = 5  # a page (or picture) with fewer characters of text layer on it is a scan
+MIN_PICTURE_SHARE = 0.1  # an image covering this share of a page may be a pasted table
 
 
 def available() -> bool:
@@ -103,9 +108,11 @@ def _grid(table: Table, gray: np.ndarray, rgb: np.ndarray, boxes, number: int, w
             if x0 <= cx <= x1 and y0 <= cy <= y1:
                 texts.setdefault(k, []).append(b)
                 break
-    missing = [k for k in range(len(table.cells)) if k not in texts]
+    # again on the cell's own crop: cells with ink but no box, and one-box cells read with doubt
+    again = [k for k in range(len(table.cells)) if len(texts.get(k, [])) <= 1 and
+             (k not in texts or texts[k][0][2] < SURE_SCORE)]
     crops, where = [], []
-    for k in missing:
+    for k in again:
         ink = _ink_box(gray, table.cells[k].box)
         if ink:
             x0, y0, x1, y1 = ink
@@ -115,7 +122,7 @@ def _grid(table: Table, gray: np.ndarray, rgb: np.ndarray, boxes, number: int, w
             crops.append(crop)
             where.append(k)
     for k, (text, score) in zip(where, _recognise(crops)):
-        if text and score >= MIN_SCORE:
+        if text and score >= max([MIN_SCORE, *(p[2] for p in texts.get(k, []))]):
             texts[k] = [(table.cells[k].box, text, score)]
     rows = [[""] * table.n_cols for _ in range(table.n_rows)]
     spans = [[False] * table.n_cols for _ in range(table.n_rows)]
@@ -123,8 +130,8 @@ def _grid(table: Table, gray: np.ndarray, rgb: np.ndarray, boxes, number: int, w
         parts = texts.get(k, [])
         text = _join(parts)
         for text_, score in ((p[1], p[2]) for p in parts):
-            if score < LOW_SCORE:
-                warnings.append(f"page {number}: OCR unsure of table text {text_!r} (score {score:.2f})")
+            if score < LOW_SCORE and re.search(r"\d", _digits(text_)):
+                warnings.append(f"page {number}: OCR unsure of table figure {text_!r} (score {score:.2f})")
         rows[c.row][c.col] = _digits(text)
         for r in range(c.row, min(c.row + c.rowspan, table.n_rows)):
             for j in range(c.col, min(c.col + c.colspan, table.n_cols)):
@@ -154,9 +161,39 @@ def _lines(boxes, number: int) -> list[tuple[float, Line]]:
     return out
 
 
-def page_blocks(page, number: int, warnings: list[str]) -> list[tuple[float, Line | Grid]]:
-    """One scanned pdfplumber page → (top in PDF points, block) pairs, like the text-layer reader's."""
+def scan_regions(page) -> list[tuple[float, float, float, float]]:
+    """Parts of a page only a picture shows (x0, top, x1, bottom in points): the whole page when its text
+    layer is empty, else each large image with no text over it (a table pasted as a picture)."""
+    if needs_ocr(page):
+        return [tuple(page.bbox)]
+    x0, top, x1, bottom = page.bbox
+    out = []
+    for im in page.images:
+        box = (max(im["x0"], x0), max(im["top"], top), min(im["x1"], x1), min(im["bottom"], bottom))
+        if (box[2] - box[0]) * (box[3] - box[1]) < MIN_PICTURE_SHARE * page.width * page.height:
+            continue
+        if len(page.crop(box).chars) < MAX_TEXT_CHARS:  # text drawn over an image: a background, not a picture
+            out.append(box)
+    return out
+
+
+def with_ocr(page, number: int, blocks: list, regions: list, warnings: list[str]) -> list[tuple[float, Line | Grid]]:
+    """The page's text-layer blocks (none for a scanned page) and the OCR'd blocks of `regions`, top to bottom."""
     image = page.to_image(resolution=72 * SCALE).original.convert("RGB")
+    out = [] if needs_ocr(page) else list(blocks)
+    x0, top = page.bbox[0], page.bbox[1]
+    for r in regions:
+        crop = image.crop(tuple(round(v * SCALE) for v in (r[0] - x0, r[1] - top, r[2] - x0, r[3] - top)))
+        out.extend((r[1] + y, b) for y, b in _picture_blocks(crop, number, warnings))
+    out.sort(key=lambda b: b[0])
+    return out
+
+
+def _picture_blocks(image: Image.Image, number: int, warnings: list[str]) -> list[tuple[float, Line | Grid]]:
+    """A picture of (part of) a page → (top in points from the picture's top, block) pairs."""
+    angle = skew_angle(np.asarray(image.convert("L")))
+    if MIN_SKEW <= abs(angle) <= MAX_SKEW:  # a scan fed in askew: rows of a table must be level to be rows
+        image = image.rotate(-angle, resample=Image.Resampling.BICUBIC, fillcolor="white")
     rgb = np.asarray(image)
     gray = np.asarray(image.convert("L"))
     boxes = [b for b in _boxes(rgb) if b[1]]
@@ -173,5 +210,4 @@ def page_blocks(page, number: int, warnings: list[str]) -> list[tuple[float, Lin
         if grid.rows:
             blocks.append((t.box[1] / SCALE, grid))
     blocks.extend(_lines(free, number))
-    blocks.sort(key=lambda b: b[0])
     return blocks
