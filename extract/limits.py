@@ -27,8 +27,9 @@ def max_document_bytes() -> int:
 
 
 def document_timeout() -> float:
-    """CPU seconds one document may take to read (XXGK_DOC_TIMEOUT, default 120)."""
-    return _env_float("XXGK_DOC_TIMEOUT", 120)
+    """CPU seconds one document may take to read (XXGK_DOC_TIMEOUT, default 600: OCR of a long scan needs minutes;
+    text-layer documents take seconds)."""
+    return _env_float("XXGK_DOC_TIMEOUT", 600)
 
 
 MAX_ARCHIVE_MEMBERS = 2000

@@ -90,8 +90,8 @@ def test_good_documents_load_beside_bad_ones(bad_run):
 
 
 def test_a_listing_of_reports_is_skipped_not_failed():
-    """A report column's index page names many years' reports but is none: skipped, while a report on 2019 or
-    later whose tables cannot be found fails (no_tables.txt above)."""
+    """A report column's index page names many years' reports but is none: skipped, while a report that prints
+    the table sections but whose tables cannot be found fails (no_tables.txt above)."""
     from extract.readers import read_document
     from transform import to_report
 
