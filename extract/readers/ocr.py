@@ -65,17 +65,21 @@ def _recognise(crops: list[np.ndarray]) -> list[tuple[str, float]]:
     return [(t.strip(), float(s)) for t, s in res]
 
 
-def _join(parts: list[tuple[tuple[float, float, float, float], str, float]]) -> str:
-    """Boxes of one cell in reading order: by line (centre y within half a box height), then x."""
-    parts = sorted(parts, key=lambda p: (p[0][1] + p[0][3]) / 2)
-    lines: list[list] = []
-    for p in parts:
-        cy = (p[0][1] + p[0][3]) / 2
-        if lines and abs(cy - lines[-1][0]) < (p[0][3] - p[0][1]) / 2:
-            lines[-1][1].append(p)
+def _text_rows(boxes: list) -> list[list]:
+    """Boxes on one baseline (vertical centres within half a box height) as rows, top to bottom, each left to right."""
+    rows: list[list] = []
+    for b in sorted(boxes, key=lambda b: (b[0][1] + b[0][3]) / 2):
+        cy = (b[0][1] + b[0][3]) / 2
+        if rows and abs(cy - rows[-1][0]) < (b[0][3] - b[0][1]) / 2:
+            rows[-1][1].append(b)
         else:
-            lines.append([cy, [p]])
-    return "".join("".join(q[1] for q in sorted(ps, key=lambda q: q[0][0])) for _, ps in lines)
+            rows.append([cy, [b]])
+    return [sorted(bs, key=lambda b: b[0][0]) for _, bs in rows]
+
+
+def _join(parts: list) -> str:
+    """Boxes of one cell in reading order; a label broken over lines is one label."""
+    return "".join(b[1] for row in _text_rows(parts) for b in row)
 
 
 _LOOKALIKES = str.maketrans("oOlI|", "00111")
@@ -139,17 +143,9 @@ def _grid(table: Table, gray: np.ndarray, rgb: np.ndarray, boxes, number: int, w
 
 
 def _lines(boxes, number: int) -> list[tuple[float, Line]]:
-    """Free text: boxes whose vertical centres overlap form one line, read left to right."""
-    rows: list[list] = []
-    for b in sorted(boxes, key=lambda b: (b[0][1] + b[0][3]) / 2):
-        cy = (b[0][1] + b[0][3]) / 2
-        if rows and abs(cy - rows[-1][0]) < (b[0][3] - b[0][1]) / 2:
-            rows[-1][1].append(b)
-        else:
-            rows.append([cy, [b]])
+    """Free text: one line per row of boxes, a space where boxes stand apart."""
     out: list[tuple[float, Line]] = []
-    for _, bs in rows:
-        bs.sort(key=lambda b: b[0][0])
+    for bs in _text_rows(boxes):
         text = bs[0][1]
         for prev, b in zip(bs, bs[1:]):
             gap = b[0][0] - prev[0][2]
