@@ -80,8 +80,9 @@ def read(data: bytes) -> Document:
             raise
         except Exception as e:
             raise ReadError(_pdf_error(e)) from None
-    if n_chars == 0 and not doc.ocr_pages:
-        raise ReadError("scanned PDF: no text layer (install xxgk[ocr] to read it)")
+    if n_chars == 0 and not doc.blocks:
+        how = "and OCR read no text in it" if doc.ocr_pages else "(install xxgk[ocr] to read it)"
+        raise ReadError(f"scanned PDF: no text layer {how}")
     return doc
 
 
