@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from posixpath import dirname
 from urllib.parse import urldefrag, urljoin, urlsplit
 
@@ -48,6 +48,7 @@ class Fetched:
     sha256: str
     status: int          # 200 downloaded now, 304 unchanged since the last crawl
     title: str = ""
+    attachments: tuple[str, ...] = ()  # of a report page: the attachments fetched from it
 
 
 @dataclass
@@ -134,34 +135,43 @@ def _declared_charset(res: FetchResult) -> str | None:
 class Crawler:
     """Crawls sources with one shared Fetcher (so politeness holds across sources on one host)."""
 
-    def __init__(self, fetcher: Fetcher, store: RawStore, prior: dict[str, Validators] | None = None) -> None:
+    def __init__(self, fetcher: Fetcher, store: RawStore, prior: dict[str, Validators] | None = None,
+                 missing: set[str] | None = None) -> None:
+        """`prior`: validators of earlier good fetches (used only when the raw store still holds the body);
+        `missing`: URLs that answered 404/410 recently, not asked again this crawl."""
         self.fetcher = fetcher
         self.store = store
         self.prior = {u: v for u, v in (prior or {}).items() if store.has(v.sha256)}
+        self.missing = missing or set()
 
     def crawl(self, source: Source) -> CrawlResult:
         result = CrawlResult(source)
-        candidates = self._walk_listing(source, result)
+        candidates = self._not_missing(self._walk_listing(source, result), result)
         pages = self._fetch_all([c.url for c in candidates], result)
         attachments: dict[str, str] = {}
+        page_docs: list[tuple[Fetched, list[str]]] = []
         for link, res in zip(candidates, pages):
             body = self._body(res)
             if body is None:
                 continue
-            result.documents.append(Fetched(link.url, res.sha256, res.status, link.title))
-            if sniff_format(body, link.url) != "html":
-                continue
-            for a in page_links(decode(body, source.encoding or _declared_charset(res)), res.final_url or link.url):
-                if urlsplit(a.url).path.lower().endswith(ATTACHMENT_SUFFIXES):
+            own: list[str] = []
+            if sniff_format(body, link.url) == "html":
+                for a in page_links(decode(body, source.encoding or _declared_charset(res)), res.final_url or link.url):
+                    if not urlsplit(a.url).path.lower().endswith(ATTACHMENT_SUFFIXES):
+                        continue
                     if same_site(a.url, source.listing_url):
                         attachments.setdefault(a.url, a.title)
+                        own.append(a.url)
                     else:
                         result.off_site += 1
-        done = {d.url for d in result.documents}
-        todo = [u for u in attachments if u not in done]
-        for url, res in zip(todo, self._fetch_all(todo, result)):
-            if self._body(res) is not None:
-                result.documents.append(Fetched(url, res.sha256, res.status, attachments[url]))
+            page_docs.append((Fetched(link.url, res.sha256, res.status, link.title), own))
+        pages_done = {d.url for d, _ in page_docs}
+        todo = [a.url for a in self._not_missing([Link(u, t) for u, t in attachments.items()], result)
+                if a.url not in pages_done]
+        got = [Fetched(u, r.sha256, r.status, attachments[u])
+               for u, r in zip(todo, self._fetch_all(todo, result)) if self._body(r) is not None]
+        fetched = {d.url for d in got}
+        result.documents = [replace(d, attachments=tuple(u for u in own if u in fetched)) for d, own in page_docs] + got
         return result
 
     def _walk_listing(self, source: Source, result: CrawlResult) -> list[Link]:
@@ -193,6 +203,13 @@ class Crawler:
                     if all(s[0] != link.url for s in result.skipped):
                         result.skipped.append((link.url, link.title, reason))
         return list(taken.values())
+
+    def _not_missing(self, links: list[Link], result: CrawlResult) -> list[Link]:
+        days = self.fetcher.settings.recheck_missing_days
+        for link in links:
+            if link.url in self.missing:
+                result.skipped.append((link.url, link.title, f"answered 404/410 within {days:g} days; asked again later"))
+        return [link for link in links if link.url not in self.missing]
 
     def _fetch(self, url: str, result: CrawlResult) -> FetchResult:
         res = self.fetcher.fetch(url, self.prior.get(url))

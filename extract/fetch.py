@@ -37,6 +37,7 @@ class FetchSettings:
     retries: int = 3               # extra attempts on 5xx, 429 and connection errors
     backoff: float = 1.0           # first retry wait in seconds, doubled each time
     robots: bool = True
+    recheck_missing_days: float = 7.0  # a URL that answered 404/410 is asked again only after this
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> FetchSettings:
@@ -90,8 +91,8 @@ class FetchResult:
             "fetched_at", "error")}
 
 
-class _TooLarge(Exception):
-    pass
+class _Abandoned(Exception):
+    """A body given up half-way: too large, or trickling in past the whole-request deadline."""
 
 
 def host_key(url: str) -> str:
@@ -122,15 +123,22 @@ class Fetcher:
 
     def fetch(self, url: str, prior: Validators | None = None) -> FetchResult:
         """GET with retries and backoff; `prior` makes it conditional. Never raises for network trouble."""
-        s = self.settings
-        if s.robots and not self.allowed(url):
+        if self.settings.robots and not self.allowed(url):
             return FetchResult(url=url, error="disallowed by robots.txt")
         headers = {}
         if prior and prior.etag:
             headers["If-None-Match"] = prior.etag
         if prior and prior.last_modified:
             headers["If-Modified-Since"] = prior.last_modified
-        result = FetchResult(url=url)
+        result = self._with_retries(url, headers)
+        if result.not_modified and prior:
+            result = replace(result, sha256=prior.sha256, etag=result.etag or prior.etag,
+                             last_modified=result.last_modified or prior.last_modified)
+        return result
+
+    def _with_retries(self, url: str, headers: dict[str, str]) -> FetchResult:
+        """Attempts until one is not transient, waiting backoff, 2×backoff, 4×backoff… between them."""
+        s = self.settings
         for attempt in range(s.retries + 1):
             if attempt:
                 time.sleep(s.backoff * 2 ** (attempt - 1))
@@ -138,9 +146,6 @@ class Fetcher:
             result.attempts = attempt + 1
             if not _transient(result):
                 break
-        if result.not_modified and prior:
-            result = replace(result, sha256=prior.sha256, etag=result.etag or prior.etag,
-                             last_modified=result.last_modified or prior.last_modified)
         return result
 
     def _attempt(self, url: str, headers: dict[str, str]) -> FetchResult:
@@ -160,7 +165,7 @@ class Fetcher:
                         res.error = f"HTTP {resp.status_code}"
                         return res
                     body = self._read_capped(resp)
-            except _TooLarge as e:
+            except _Abandoned as e:
                 return FetchResult(url=url, status=200, error=str(e))
             except httpx.TooManyRedirects:
                 return FetchResult(url=url, error=f"too many redirects (more than {self.settings.max_redirects})")
@@ -172,15 +177,19 @@ class Fetcher:
         return res
 
     def _read_capped(self, resp: httpx.Response) -> bytes:
-        limit = self.settings.max_bytes
+        """The body, unless it passes max_bytes or takes longer than 4 timeouts in all (the read timeout
+        alone never fires on a server that trickles a byte at a time)."""
+        limit, deadline = self.settings.max_bytes, time.monotonic() + 4 * self.settings.timeout
         declared = resp.headers.get("content-length")
         if declared and declared.isdigit() and int(declared) > limit:
-            raise _TooLarge(f"too large: Content-Length {declared} > max {limit} bytes")
+            raise _Abandoned(f"too large: Content-Length {declared} > max {limit} bytes")
         chunks, total = [], 0
         for chunk in resp.iter_bytes():
             total += len(chunk)
             if total > limit:
-                raise _TooLarge(f"too large: more than max {limit} bytes")
+                raise _Abandoned(f"too large: more than max {limit} bytes")
+            if time.monotonic() > deadline:
+                raise _Abandoned(f"too slow: body not complete after {4 * self.settings.timeout:g}s")
             chunks.append(chunk)
         return b"".join(chunks)
 
@@ -202,11 +211,7 @@ class Fetcher:
             known = key in self._robots
         if not known:
             robots_url = f"{p.scheme}://{p.netloc}/robots.txt"
-            res = FetchResult(url=robots_url)
-            for attempt in range(self.settings.retries + 1):
-                res = self._attempt(robots_url, {})
-                if not _transient(res):
-                    break
+            res = self._with_retries(robots_url, {})
             parser: robotparser.RobotFileParser | None = robotparser.RobotFileParser(robots_url)
             if res.status == 200 and res.body is not None:
                 parser.parse(res.body.decode("utf-8", "replace").splitlines())

@@ -57,6 +57,10 @@ def _child(conn: Connection, data: bytes, name: str, cpu_seconds: float) -> None
 
 def read_isolated(data: bytes, name: str = "", timeout: float | None = None) -> Document:
     """`read_document` in a child process; raises ReadError when it uses over `timeout` s of CPU or dies."""
+    if mp.current_process().daemon:  # a daemonic worker (a Dask cluster started elsewhere) may not fork: no limit
+        from extract.readers import read_document
+
+        return read_document(data, name)
     timeout = document_timeout() if timeout is None else timeout
     _CTX.set_forkserver_preload(_preload())  # takes effect when the server starts, on the first call
     with _SLOTS:

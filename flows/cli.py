@@ -1,6 +1,7 @@
 """The `xxgk` command line (SPEC §6). Exit codes: 0 done, 1 some document failed, 2 usage error."""
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -9,7 +10,9 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
+from rich import box
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from flows import publish_cli
@@ -22,6 +25,7 @@ DbOpt = Annotated[Optional[Path], typer.Option("--db", help="warehouse file (def
 
 def _quiet_prefect(verbose: bool) -> None:
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")  # a busy machine is slow to start it
     if not verbose:
         os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
         os.environ.setdefault("PREFECT_LOGGING_TO_API_ENABLED", "false")
@@ -39,11 +43,16 @@ def run(
     year: Annotated[Optional[int], typer.Option("--year", help="only this year; replaces it in the warehouse")] = None,
     db: DbOpt = None,
     sources: Annotated[Optional[Path], typer.Option("--sources", help="sources CSV to crawl first (SPEC §7)")] = None,
+    force: Annotated[bool, typer.Option("--force", help="re-extract unchanged documents too")] = False,
+    runner: Annotated[str, typer.Option("--runner", help="local (default) or dask")] = "local",
+    workers: Annotated[Optional[int], typer.Option("--workers", help="documents extracted at once (default: one per core)")] = None,
+    address: Annotated[Optional[str], typer.Option("--address", help="Dask scheduler, tcp://host:8786")] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
 ) -> None:
     """Run the pipeline flow: discover → extract → transform → load, then print a summary."""
     _quiet_prefect(verbose)
-    from flows.pipeline import run_flow
+    from flows.progress import rich_bar
+    from flows.runners import RunnerError, check_options
 
     for p in input or []:
         if not p.exists():
@@ -57,25 +66,43 @@ def run(
         except SourcesError as e:
             console.print(f"[red]{e}[/red]")
             raise typer.Exit(2)
-    summary = run_flow(inputs=[str(p) for p in input] if input else None, db=str(db or _default_db()), year=year,
-                       sources=str(sources) if sources else None)
+    try:
+        check_options(runner, workers, address)
+    except RunnerError as e:
+        console.print(f"[red]{e}[/red]")
+        raise typer.Exit(2)
+    from flows.pipeline import run_flow
+
+    with rich_bar(console) if console.is_terminal and not verbose else contextlib.nullcontext():
+        summary = run_flow(inputs=[str(p) for p in input] if input else None, db=str(db or _default_db()),
+                           year=year, sources=str(sources) if sources else None,
+                           force=force, runner=runner, workers=workers, address=address)
     print_summary(summary)
     raise typer.Exit(summary.exit_code)
 
 
 def print_summary(summary) -> None:
-    t = Table(title=f"xxgk: {summary.documents} documents → {summary.db}")
-    for col in ("agency", "year", "template", "status", "received", "granted", "checks failed", "confidence", "source"):
-        t.add_column(col)
-    for r in sorted(summary.rows, key=lambda r: (str(r["agency"]), r["year"] or 0)):
+    """The run summary; fits an 80-column terminal (long agency and file names are shortened)."""
+    t = Table(title=f"xxgk: {summary.documents} documents → {summary.db}", title_justify="left",
+              box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
+    t.add_column("agency", overflow="fold", min_width=8)  # names fold or shorten; figures never do
+    for col in ("year", "tpl", "status", "recv", "grant", "chk✗", "conf"):
+        t.add_column(col, justify="left" if col in ("tpl", "status") else "right", no_wrap=True)
+    t.add_column("source", overflow="ellipsis", min_width=8)
+    for r in sorted(summary.rows, key=lambda r: (str(r["agency"]), r["year"] or 0, r["source"])):
         color = {"ok": "green", "flagged": "yellow", "failed": "red", "skipped": "dim"}[r["status"]]
         t.add_row(str(r["agency"] or "—"), str(r["year"] or "—"), str(r["template"] or "—"),
                   f"[{color}]{r['status']}[/{color}]", _fmt(r["received"]), _fmt(r["granted"]),
                   str(r["checks_failed"]), f"{r['confidence']:.2f}", Path(r["source"]).name)
     console.print(t)
     console.print("status: " + ", ".join(f"{k} {v}" for k, v in sorted(summary.by_status.items())))
+    w = summary.work
+    console.print(f"extracted {summary.extracted} (new {w['new']}, changed {w['changed']}, reparsed {w['reparsed']}, "
+                  f"forced {w['forced']}), unchanged {w['unchanged']}")
+    if summary.year is not None:
+        console.print(f"year {summary.year} replaced; {summary.other_years} documents of other years untouched")
     for source, error in summary.failed:
-        console.print(f"[red]failed[/red] {source}: {error}")
+        console.print(f"[red]failed[/red] {escape(source)}: {escape(error)}", overflow="fold")
     console.print("warehouse rows: " + ", ".join(f"{k} {v}" for k, v in summary.counts.items()))
 
 
@@ -103,9 +130,9 @@ def extract(
         console.print(f"{out['agency']} {out['year']} template={out['template']} status={out['status']} "
                       f"cells={len(report.cells)} warnings={len(out['warnings'])}")
         for w in out["warnings"]:
-            console.print(f"  [yellow]warning[/yellow] {w}")
+            console.print(f"  [yellow]warning[/yellow] {escape(w)}")
         if out["error"]:
-            console.print(f"  [red]error[/red] {out['error']}")
+            console.print(f"  [red]error[/red] {escape(out['error'])}")
     raise typer.Exit(1 if report.status == "failed" else 0)
 
 
@@ -133,6 +160,10 @@ from flows.crawl_cli import crawl  # noqa: E402
 app.command()(crawl)
 app.command()(publish_cli.export)
 app.command()(publish_cli.report)
+
+from flows.serve import serve_command  # noqa: E402
+
+app.command("serve")(serve_command)
 
 
 def main() -> None:

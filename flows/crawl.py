@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import uuid
+from datetime import datetime, timedelta, timezone
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -46,19 +47,12 @@ def crawl_source(crawler: Crawler, source: Source) -> CrawlResult:
 
 @task(name="record-fetches", cache_policy=NO_CACHE)
 def record_fetches(results: list[CrawlResult], db: str, crawl_id: str) -> int:
-    con = warehouse.connect(db)
-    try:
+    with warehouse.writing(db) as con:  # published atomically, like every load
         return fetches.record(con, [f.row() for r in results for f in r.fetches], crawl_id)
-    finally:
-        con.close()
 
 
 def prior_validators(db: str) -> dict[str, Validators]:
-    con = warehouse.connect(db)
-    try:
-        return {u: Validators(**v) for u, v in fetches.validators(con).items()}
-    finally:
-        con.close()
+    return {u: Validators(**v) for u, v in fetches.validators(db).items()}
 
 
 @dataclass
@@ -94,7 +88,8 @@ def crawl_flow(sources: str, db: str | None = None, raw_root: str | None = None,
     rows = read_sources(Path(sources))
     summary = CrawlSummary(crawl_id=uuid.uuid4().hex[:12])
     with Fetcher(settings) as fetcher:
-        crawler = Crawler(fetcher, RawStore(raw_root), prior_validators(db))
+        since = datetime.now(timezone.utc).replace(tzinfo=None) - timedelta(days=fetcher.settings.recheck_missing_days)
+        crawler = Crawler(fetcher, RawStore(raw_root), prior_validators(db), fetches.recently_missing(db, since))
         futures = crawl_source.map(unmapped(crawler), rows)
         summary.results = [f.result() for f in futures]
     record_fetches(summary.results, db, summary.crawl_id)

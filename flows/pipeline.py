@@ -1,14 +1,18 @@
-"""The main Prefect flow: discover → extract+transform per document → load → summary.
+"""The main Prefect flow: discover → ingest into the raw store → plan (the warehouse is the cache)
+→ extract+transform per document on the chosen runner → load in one transaction → summary.
 
 Only wiring lives here: each step is a plain function of extract/, transform/ or load/.
 """
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from prefect import flow, task
+from prefect.artifacts import create_markdown_artifact
+from prefect.cache_policies import NO_CACHE
+from prefect.futures import as_completed
 
 from extract.document import ReadError
 from extract.isolate import read_isolated
@@ -16,7 +20,11 @@ from extract.limits import read_file
 from extract.rawstore import RawStore
 from extract.readers import read_document
 from extract.sources import discover
-from load import fetches, warehouse
+from flows import progress
+from flows.runners import task_runner
+from flows.summary import Summary, report_row, stored_row, summarize, to_markdown
+from load import warehouse
+from load.catalog import Stored, stored_reports
 from load.rows import report_rows
 from transform import PARSER_VERSION, to_report
 from transform.report import Report
@@ -48,95 +56,148 @@ def extract_bytes(data: bytes, source: str, sha256: str, isolate: bool = False) 
         return Report(source=source, sha256=sha256, error=f"internal error: {type(e).__name__}: {e}"[:500])
 
 
-@task(name="extract-document")
-def extract_document(path: str, raw_root: str) -> Report:
-    p = Path(path)
-    source = source_name(p)
-    try:
-        data = read_file(p)
-    except OSError as e:
-        return Report(source=source, error=f"cannot read file: {e.strerror or e}")
-    except ReadError as e:
-        return Report(source=source, error=str(e))
-    sha = RawStore(raw_root).put(data)
-    return extract_bytes(data, source, sha, isolate=True)
+@dataclass(frozen=True)
+class Item:
+    """A document in the raw store, under the name the warehouse knows it by."""
+
+    source: str
+    sha256: str
+    attachments: tuple[str, ...] = ()  # a crawled page's attachment URLs
 
 
-@task(name="extract-fetched")
-def extract_fetched(url: str, sha256: str, raw_root: str) -> Report:
-    """A crawled document: its source is the URL, its bytes come from the raw store."""
-    return extract_bytes(RawStore(raw_root).get(sha256), url, sha256)
+@task(name="ingest-files", cache_policy=NO_CACHE)
+def ingest_files(paths: list[str], raw_root: str) -> tuple[list[Item], list[Report]]:
+    """Local files into the raw store; an unreadable or oversized file becomes a failed Report.
+    No retries: a local read that failed once fails again."""
+    store = RawStore(raw_root)
+    items: list[Item] = []
+    unreadable: list[Report] = []
+    for p in map(Path, paths):
+        source = source_name(p)
+        try:
+            items.append(Item(source, store.put(read_file(p))))
+        except OSError as e:
+            unreadable.append(Report(source=source, error=f"cannot read file: {e.strerror or e}"))
+        except ReadError as e:
+            unreadable.append(Report(source=source, error=str(e)))
+    return items, unreadable
 
 
-def changed_documents(docs: list, db: str) -> list:
-    """Crawled documents whose bytes (or our parser) differ from the warehouse's version of that URL:
-    a nightly re-crawl of unchanged sites re-extracts nothing."""
-    con = warehouse.connect(db)
-    try:
-        loaded = fetches.loaded_versions(con, [d.url for d in docs])
-    finally:
-        con.close()
-    return [d for d in docs if loaded.get(d.url) != (d.sha256, PARSER_VERSION)]
-
-
-def crawl_and_extract(sources: str, db: str, raw_root: str, every: bool) -> list[Report]:
-    """Crawl the sources file, then extract what changed (`every`: all fetched documents)."""
-    from flows.crawl import crawl_flow  # flows.crawl imports this module's defaults
-
-    docs = crawl_flow(sources, db=db, raw_root=raw_root).documents
-    docs = docs if every else changed_documents(docs, db)
-    futures = extract_fetched.map([d.url for d in docs], [d.sha256 for d in docs], raw_root)
-    return [f.result() for f in futures]
-
-
-@task(name="load-warehouse")
-def load_reports(reports: list[Report], db: str, year: int | None) -> dict[str, int]:
-    with warehouse.writing(db) as con:  # a private copy, swapped in atomically: readers never wait
-        warehouse.load(con, (report_rows(r, PARSER_VERSION) for r in reports), replace_year=year)
-        return warehouse.counts(con)
+# No retries: a parse error is deterministic, retrying it only repeats it (network retries live in
+# the crawl flow). No Prefect cache: the warehouse is the cache (see `plan`).
+@task(name="extract-document", cache_policy=NO_CACHE)
+def extract_document(source: str, sha256: str, raw_root: str) -> Report:
+    """A document of the raw store (a local file or a crawled URL), read in a child process under
+    the per-document time limit."""
+    return extract_bytes(RawStore(raw_root).get(sha256), source, sha256, isolate=True)
 
 
 @dataclass
-class Summary:
-    documents: int = 0
-    by_status: dict[str, int] = field(default_factory=dict)
-    failed: list[tuple[str, str]] = field(default_factory=list)
-    rows: list[dict] = field(default_factory=list)
-    counts: dict[str, int] = field(default_factory=dict)
-    db: str = ""
-
-    @property
-    def exit_code(self) -> int:
-        return 1 if self.by_status.get("failed") else 0
+class Plan:
+    todo: list[tuple[Item, str]]  # (document, why it is extracted: new / changed / reparsed / forced)
+    kept: list[Stored]  # unchanged documents in scope: neither extracted nor reloaded
+    other_years: int = 0  # known documents of other years a --year run leaves alone
 
 
-def summarize(reports: list[Report], counts: dict[str, int], db: str) -> Summary:
-    s = Summary(documents=len(reports), counts=counts, db=db)
-    for r in reports:
-        s.by_status[r.status] = s.by_status.get(r.status, 0) + 1
-        if r.status == "failed":
-            s.failed.append((r.source, r.error or ""))
-        s.rows.append({
-            "source": r.source, "agency": r.agency, "year": r.year, "template": r.template, "status": r.status,
-            "received": r.get("requests", "new_received", "total"),
-            "granted": r.get("requests", "granted", "total"),
-            "checks_failed": sum(1 for c in r.checks if not c.ok),
-            "confidence": r.confidence,
-        })
-    return s
+def plan(items: list[Item], stored: dict[str, Stored], force: bool, year: int | None) -> Plan:
+    """What to extract. A document whose stored sha256 and parser_version equal today's is
+    unchanged and not extracted unless `force`; with `year`, a known document of another year
+    (its year read from the warehouse, not from the document) is out of scope."""
+    out = Plan([], [])
+    for it in items:
+        s = stored.get(it.source)
+        if year is not None and s is not None and s.year != year:
+            out.other_years += 1
+        elif s is None:
+            out.todo.append((it, "new"))
+        elif s.sha256 != it.sha256:
+            out.todo.append((it, "changed"))
+        elif s.parser_version != PARSER_VERSION:
+            out.todo.append((it, "reparsed"))
+        elif force:
+            out.todo.append((it, "forced"))
+        else:
+            out.kept.append(s)
+    return out
+
+
+def extract_all(todo: list[tuple[Item, str]], raw_root: str, runner: str, workers: int | None,
+                address: str | None) -> list[Report]:
+    """Extract every planned document on the task runner; a document whose task itself broke
+    (a worker process died) becomes a failed Report, the others go on."""
+    progress.report("start", len(todo))
+    if not todo:
+        return []
+    with task_runner(runner, workers, address) as tr:
+        futures = [tr.submit(extract_document, {"source": it.source, "sha256": it.sha256, "raw_root": raw_root})
+                   for it, _ in todo]
+        for _ in as_completed(futures):
+            progress.report("advance", 1)
+        reports = []
+        for f, (it, _) in zip(futures, todo):
+            try:
+                reports.append(f.result())
+            except Exception as e:
+                reports.append(Report(source=it.source, sha256=it.sha256,
+                                      error=f"extraction crashed: {type(e).__name__}: {e}"[:500]))
+    return reports
+
+
+@task(name="load-warehouse", cache_policy=NO_CACHE)
+def load_reports(reports: list[Report], db: str, year: int | None, keep: list[str]) -> dict[str, int]:
+    """The one writer of DuckDB: runs in the flow's process whatever the runner."""
+    with warehouse.writing(db) as con:  # a private copy, swapped in atomically: readers never wait
+        warehouse.load(con, (report_rows(r, PARSER_VERSION) for r in reports), replace_year=year, keep=keep)
+        return warehouse.counts(con)
+
+
+def crawled_items(sources: str, db: str, raw_root: str) -> list[Item]:
+    """Crawl the sources file into the raw store; each fetched report is an Item named by its URL."""
+    from flows.crawl import crawl_flow  # flows.crawl imports this module's defaults
+
+    return [Item(d.url, d.sha256, tuple(d.attachments))
+            for d in crawl_flow(sources, db=db, raw_root=raw_root).documents]
+
+
+def wrapper_page(report: Report, attachments: tuple[str, ...]) -> Report:
+    """A report page that only wraps its attachments (no table read on the page itself) is skipped, not
+    failed: the report is judged in the attachment, where a failure is recorded if there is one."""
+    if attachments and report.status == "failed" and not report.cells:
+        report.skip_reason = f"no tables on the page itself ({report.error}); the report is in {', '.join(attachments)}"
+        report.error = None
+    return report
 
 
 @flow(name="xxgk-run", log_prints=False)
 def run_flow(inputs: list[str] | None = None, db: str | None = None, year: int | None = None,
-             raw_root: str | None = None, sources: str | None = None) -> Summary:
+             raw_root: str | None = None, sources: str | None = None, force: bool = False,
+             runner: str = "local", workers: int | None = None, address: str | None = None) -> Summary:
+    """Process the inputs (default: the bundled samples, unless `sources` is crawled) into the warehouse.
+
+    `year` re-extracts and replaces only that year; `force` re-extracts unchanged documents too;
+    `runner` is "local" (`workers` documents at a time, default one per core) or "dask" (a
+    LocalCluster of `workers` processes, or the scheduler at `address`)."""
     db = db or str(DEFAULT_DB)
     raw_root = raw_root or os.environ.get("XXGK_RAW", str(DEFAULT_RAW))
-    reports = crawl_and_extract(sources, db, raw_root, every=year is not None) if sources else []
+    items = crawled_items(sources, db, raw_root) if sources else []
+    unreadable: list[Report] = []
     if inputs or not sources:
         paths = discover([Path(p) for p in (inputs or [str(DEFAULT_SAMPLES)])])
-        futures = extract_document.map([str(p) for p in paths], raw_root)
-        reports += [f.result() for f in futures]
-    if year is not None:
+        local, unreadable = ingest_files([str(p) for p in paths], raw_root)
+        items += local
+    stored = stored_reports(db, [it.source for it in items] + [r.source for r in unreadable])
+    work = plan(items, stored, force, year)
+    extracted = extract_all(work.todo, raw_root, runner, workers, address)
+    why = {it.source: w for it, w in work.todo}
+    why.update({r.source: "changed" if r.source in stored else "new" for r in unreadable})
+    attachments = {it.source: it.attachments for it in items}
+    reports = [wrapper_page(r, attachments.get(r.source, ())) for r in extracted] + unreadable
+    if year is not None:  # new documents had to be read to learn their year; only Y's are loaded
+        work.other_years += sum(1 for r in reports if r.year != year)
         reports = [r for r in reports if r.year == year]
-    counts = load_reports(reports, db, year)
-    return summarize(reports, counts, db)
+    counts = load_reports(reports, db, year, [s.report_id for s in work.kept])
+    summary = summarize([report_row(r, why[r.source]) for r in reports] + [stored_row(s) for s in work.kept],
+                        counts, db, year, work.other_years)
+    create_markdown_artifact(markdown=to_markdown(summary), key="xxgk-run-summary",
+                             description=f"xxgk run: {summary.documents} documents")
+    return summary

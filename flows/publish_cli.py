@@ -13,13 +13,14 @@ DbOpt = Annotated[Optional[Path], typer.Option("--db", help="warehouse file (def
 
 
 def _db(db: Path | None) -> Path:
-    from flows.pipeline import DEFAULT_DB
+    if db is None:
+        from flows.pipeline import DEFAULT_DB  # imports Prefect: only when needed
 
-    path = db or DEFAULT_DB
-    if not path.exists():
-        console.print(f"[red]no warehouse at {path}: run `xxgk run` first[/red]")
+        db = DEFAULT_DB
+    if not db.exists():
+        console.print(f"[red]no warehouse at {db}: run `xxgk run` first[/red]")
         raise typer.Exit(2)
-    return path
+    return db
 
 
 def export(

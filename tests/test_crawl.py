@@ -84,6 +84,7 @@ def test_every_report_found_and_loaded(crawled):
     assert loaded["/edge/gbk_report.htm"][1:] == ("沭阳县发展和改革局", 2023)
     assert loaded["/edge/gbk_report.htm"][0] in ("ok", "flagged")
     assert loaded["/edge/files/hongze.pdf"][0] in ("ok", "flagged")
+    assert loaded["/edge/att.htm"][0] == "skipped"  # a page wrapping its attachment: judged in the PDF
     assert not any(st == "failed" for st, _, _ in loaded.values())
 
 
@@ -158,6 +159,10 @@ def test_second_crawl_is_conditional_and_downloads_nothing(crawled):
                     f"from fetches where crawl_id = '{crawls[1]}'")
     assert got[0][:2] == (0, 0) and got[0][2] == len(first_ok)
     assert runs["second"][0].documents == 0  # nothing re-extracted
+    # links that answered 404 are not asked again every night; the loop and the slow page are
+    asked = {h.path for h in runs["second"][1]}
+    assert "/edge/missing.htm" not in asked and PINGTAN + "202603/t20260313_105587.htm" not in asked
+    assert {"/edge/loop.htm", "/edge/slow.htm"} <= asked
 
 
 def test_changed_report_replaces_old_and_old_raw_stays(crawled):

@@ -165,6 +165,8 @@ def test_title_wrapped_over_two_lines_and_agency_from_the_line_above():
 def test_year_in_chinese_numerals_is_not_part_of_the_agency():
     r = to_report(read_document("某县教育局二〇二三年度政府信息公开工作年度报告\n正文".encode(), "r.txt"))
     assert (r.agency, r.year) == ("某县教育局", 2023)
+    r = to_report(read_document("某县教育局关于2023年政府信息公开工作年度报告\n正文".encode(), "r.txt"))
+    assert (r.agency, r.year) == ("某县教育局", 2023)
 
 
 def test_page_title_with_site_name_and_agency_from_the_body():
@@ -235,3 +237,83 @@ def test_docx_merged_cells_read_once():
     r = to_report(read_document(buf.getvalue(), "r.docx"))
     assert active(r, "licensing") == {"decisions": 2629}
     assert r.cells[("active", "licensing", "decisions")].raw == "2629"
+
+
+def test_row_broken_over_a_page_break_keeps_its_values():
+    """PDF: a row's label runs on over the break (（六）其他处 | 理, 逾期不补正、行政机 | 关不再…) and the
+    continuation prints no values; 其他 inside the long label is not the row 3.其他."""
+    r = html_report("", tds("（六）其他处", "1.申请人无正当理由逾期不补正、行政机", "0", "", "", "", "", "", "0")
+                    + tds("理", "关不再处理其政府信息公开申请", "", "", "", "", "", "", "")
+                    + tds("", "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
+                          "5", "", "", "", "", "", "5")
+                    + tds("", "3.其他", "1", "", "", "", "", "", "1"))
+    assert req(r, "other_overdue_supplement")["total"] == 0
+    assert req(r, "other_fee_unpaid")["total"] == 5
+    assert req(r, "other_other")["total"] == 1
+
+
+def test_number_wrapped_in_a_narrow_cell():
+    assert parse_value("2\n6").value == 26
+    assert parse_value("1 234").value == 1234
+
+
+def test_pdf_table_over_a_page_break_with_merged_cells(tmp_path):
+    """A real PDF (LibreOffice from HTML): a colspan value read once, a table running over a page break
+    joined, blank and '/' cells null, every cell with its page."""
+    import os
+    import shutil
+    import subprocess
+
+    import pytest
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        if os.environ.get("CI") == "true":
+            raise AssertionError("LibreOffice is needed in CI")
+        pytest.skip("LibreOffice not installed")
+    labels = ["一、本年新收政府信息公开申请数量", "二、上年结转政府信息公开申请数量", "（一）予以公开", "（二）部分公开",
+              "1.属于国家秘密", "2.其他法律行政法规禁止公开", "3.危及“三安全一稳定”", "4.保护第三方合法权益",
+              "5.属于三类内部事务信息", "6.属于四类过程性信息", "7.属于行政执法案卷", "8.属于行政查询事项"]
+    body = "".join(tds(label + "<br>" * 8, str(i), "", "/", "", "", "", str(i)) for i, label in enumerate(labels))
+    (tmp_path / "r.html").write_text(
+        f"<html><body><p>{TITLE}</p><p>二、主动公开政府信息情况</p><table border='1' cellspacing='0'>"
+        + '<tr><td>信息内容</td><td colspan="3">本年处理决定数量</td></tr>'
+        + '<tr><td>行政许可</td><td colspan="3">2629</td></tr></table><p>三、收到和处理政府信息公开申请情况</p>'
+        + f"<table border='1' cellspacing='0'>{REQ_HEAD}{body}</table></body></html>", encoding="utf-8")
+    subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to",
+                    "pdf:writer_web_pdf_Export", "--outdir", str(tmp_path), str(tmp_path / "r.html")],
+                   check=True, capture_output=True, timeout=180)
+    r = to_report(read_document((tmp_path / "r.pdf").read_bytes(), "r.pdf"))
+    assert active(r, "licensing") == {"decisions": 2629}
+    rows = [k for k in ("new_received", "carried_over_in", "granted", "partially_granted") if req(r, k)]
+    assert len(rows) == 4 and req(r, "denied_admin_query")["total"] == 11
+    assert req(r, "granted") == {"natural_person": 2, "commercial_enterprise": None, "research_institution": None,
+                                 "public_welfare_org": None, "legal_service_org": None, "other_org": None, "total": 2}
+    assert r.cells[("requests", "granted", "research_institution")].status == "na"
+    pages = sorted({c.page for (t, _, _), c in r.cells.items() if t == "requests"})
+    assert len(pages) >= 2 and pages == list(range(pages[0], pages[-1] + 1))  # one table over the page breaks
+
+
+def test_copy_that_lost_its_colspans_repeats_header_and_value():
+    r = text_report("二、主动公开政府信息情况\n信息内容\t本年新制作数量\t本年新公开数量\t本年新公开数量\t对外公开总数量\n"
+                    "规章\t13\t12\t12\t524\n规范性文件\t60\t61\t62\t368\n"
+                    "三、收到和处理政府信息公开申请情况\n本年新收政府信息公开申请数量\n")
+    assert r.template == "2019"
+    assert active(r, "rules") == {"made": 13, "published": 12, "total_published": 524}
+    assert active(r, "normative_docs") == {}  # 61 | 62 under one merged header: not one value, so warned
+    assert any(w.startswith("active/normative_docs:") for w in r.warnings)
+
+
+def test_layout_text_with_labels_wrapped_around_their_values():
+    """pdftotext -layout: a long label wraps, its values sit on the middle line."""
+    body = ("三、收到和处理政府信息公开申请情况\n"
+            "      8.属于行政查询事项     2       0   0   0   0   0   2\n"
+            "      （四）   1.本机关不掌握相关政\n"
+            "                        31         0   0   0   0   0   31\n"
+            "      无法提   府信息\n"
+            "      供\n"
+            "            2.没有现成信息需要另 0          0   0   0   0   0   0\n"
+            "               行制作\n")
+    r = text_report(body)
+    assert req(r, "unable_not_held")["total"] == 31
+    assert req(r, "unable_needs_creation")["natural_person"] == 0

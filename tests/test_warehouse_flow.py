@@ -35,6 +35,8 @@ def test_each_agency_and_year_counts_once(db):
     assert "│     0 │" in out
     out = sql(db, "SELECT count(*) AS n FROM reports WHERE is_primary IS NULL OR primary_reason IS NULL")
     assert "│     0 │" in out
+    out = sql(db, "SELECT count(*) AS n FROM agency_year WHERE agency LIKE '平潭综合实验区%' AND year = 2023")
+    assert "│     1 │" in out  # the HTML page and its text copy count once
 
 
 def test_only_the_published_file_is_left(db):

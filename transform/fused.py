@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from itertools import groupby
 from decimal import Decimal
 
 from transform.numbers import parse_value
@@ -27,6 +28,24 @@ MAX_STEPS = 200_000  # search steps per run, and for the joint search, before gi
 CellKey = tuple[str, str]  # (row, col) inside one table
 Equation = tuple[tuple[CellKey, ...], tuple[CellKey, ...]]  # sum(lhs) == sum(rhs)
 Split = tuple[str, ...]
+
+
+# General phrases of a report's prose that state a table-2 cell. They only choose among readings that
+# all fit the arithmetic, never against every reading (prose may count at another date than the table).
+_PROSE = (
+    (("normative_docs", "issued"),
+     re.compile(r"(?:本年度?|全年|\d{4}年度?)[^。；，,]{0,6}制发[^。；，,\d]{0,2}(?:行政)?规范性文件共?(\d+)件")),
+    (("normative_docs", "in_force"), re.compile(r"现行有效[^。；，,\d]{0,2}(?:行政)?规范性文件共?(\d+)件")),
+)
+
+
+def prose_hints(text: str) -> dict[CellKey, set[str]]:
+    """Cell → numbers the report's own prose states for it (see _PROSE)."""
+    out: dict[CellKey, set[str]] = {}
+    for key, pattern in _PROSE:
+        for m in pattern.finditer(text):
+            out.setdefault(key, set()).add(m.group(1))
+    return out
 
 
 class _TooMany(Exception):
@@ -133,11 +152,21 @@ def _num(raw: str) -> Decimal | None:
 
 
 def _holds(eq: Equation, values: dict[CellKey, Decimal | None]) -> bool | None:
-    """True/False when every cell of `eq` has a value, None while some are open."""
-    lhs, rhs = eq
-    if any(values.get(k) is None for k in lhs + rhs):
-        return None
-    return sum(values[k] for k in lhs) == sum(values[k] for k in rhs)  # type: ignore[misc]
+    """True/False when every cell of `eq` has a value, None while some are open.
+
+    With counts (never negative), a side already larger than the complete other side fails early.
+    """
+    sides = []
+    for side in eq:
+        got = [values.get(k) for k in side]
+        done = [v for v in got if v is not None]
+        sides.append((sum(done), len(done) == len(got), all(v >= 0 for v in done)))
+    (left, left_full, left_pos), (right, right_full, right_pos) = sides
+    if left_full and right_full:
+        return left == right
+    if left_pos and right_pos and ((left_full and right > left) or (right_full and left > right)):
+        return False
+    return None
 
 
 def _row_candidates(run: FusedRun, known: dict[CellKey, Decimal], eqs: list[Equation]) -> list[Split] | None:
@@ -157,14 +186,94 @@ def _row_candidates(run: FusedRun, known: dict[CellKey, Decimal], eqs: list[Equa
             values.pop(k, None)
         return all(_holds(eq, values) is not False for eq in closes.get(i, ()))
 
-    checked = list(splits(run.values, len(run.cells), keep))
+    fast = _blocks(run, [eq for eqs_i in closes.values() for eq in eqs_i])
+    digits = "".join(run.values).replace(" ", "").replace(",", "")
+    if fast is not None and digits.isdigit():
+        checked = list(_total_readings(digits, fast))
+    else:
+        checked = list(splits(run.values, len(run.cells), keep))
     if checked or not closes:
         return checked
     return None
 
 
-def resolve_fused(report: Report, table: Table, runs: list[FusedRun]) -> None:
-    """Fill the cells of `runs` where their digits split in exactly one consistent way; warn for the rest."""
+def _blocks(run: FusedRun, eqs: list[Equation]) -> list[tuple[int, bool]] | None:
+    """The run as consecutive rows (cell count, last cell is the row total), when the only
+    rules inside it are row totals; None otherwise."""
+    groups = [list(g) for _, g in groupby(run.cells, key=lambda k: k[0])]
+    if len(groups) != len(run.rows):
+        return None  # a row's cells are not contiguous
+    out = [(len(g), any(eq[0] == (g[-1],) and set(eq[1]) == set(g[:-1]) for eq in eqs)) for g in groups]
+    return out if sum(t for _, t in out) == len(eqs) else None
+
+
+def _total_readings(s: str, blocks: list[tuple[int, bool]]) -> Iterator[Split]:
+    """Readings of the digit string `s` as consecutive rows whose last cell (when flagged) is
+    the sum of the others: the total is cut first, then its row is split under that sum."""
+    steps = [0]
+    memo: dict[tuple[int, int, int, int | None], list[Split]] = {}
+
+    def tick() -> None:
+        steps[0] += 1
+        if steps[0] > MAX_STEPS:
+            raise _TooMany
+
+    def addends(pos: int, end: int, k: int, rest: int | None) -> list[Split]:
+        """s[pos:end] as k numbers (summing to `rest` unless None)."""
+        key = (pos, end, k, rest)
+        if key in memo:
+            return memo[key]
+        out: list[Split] = []
+        if k == 0:
+            out = [()] if pos == end and (rest is None or rest == 0) else []
+        elif k <= end - pos:
+            longest = end - pos - (k - 1) if rest is None else min(end - pos - (k - 1), len(str(rest)))
+            if rest is None or end - pos <= k * len(str(rest)):
+                for e in range(pos + 1, pos + longest + 1):
+                    part = s[pos:e]
+                    if len(part) > 1 and part[0] == "0":
+                        break
+                    if rest is not None and int(part) > rest:
+                        break
+                    tick()
+                    out += [(part, *tail) for tail in addends(e, end, k - 1, None if rest is None else rest - int(part))]
+        memo[key] = out
+        return out
+
+    def row(a: int, b: int, m: int, has_total: bool) -> list[Split]:
+        if not has_total:
+            return addends(a, b, m, None)
+        out: list[Split] = []
+        for t in range(1, b - a - (m - 1) + 1):
+            total = s[b - t:b]
+            if len(total) > 1 and total[0] == "0":
+                continue
+            out += [(*parts, total) for parts in addends(a, b - t, m - 1, int(total))]
+        return out
+
+    def walk(start: int, j: int) -> Iterator[Split]:
+        if j == len(blocks):
+            if start == len(s):
+                yield ()
+            return
+        m, has_total = blocks[j]
+        after = sum(n for n, _ in blocks[j + 1:])
+        ends = [len(s)] if j == len(blocks) - 1 else range(start + m, len(s) - after + 1)
+        for b in ends:
+            for parts in row(start, b, m, has_total):
+                for tail in walk(b, j + 1):
+                    yield (*parts, *tail)
+
+    yield from walk(0, 0)
+
+
+def resolve_fused(
+    report: Report, table: Table, runs: list[FusedRun], hints: dict[CellKey, set[str]] | None = None
+) -> None:
+    """Fill the cells of `runs` where their digits split in exactly one consistent way; warn for the rest.
+
+    `hints` (from `prose_hints`) may choose among readings that fit the arithmetic; a warning says so.
+    """
     known: dict[CellKey, Decimal] = {}
     for (t, r, c), cell in report.cells.items():
         if t == table.key:
@@ -192,6 +301,7 @@ def resolve_fused(report: Report, table: Table, runs: list[FusedRun]) -> None:
         if not ok:
             _warn_rows(report, table, run, f"cannot be read as {len(run.cells)} cells; cells left out")
             continue
+        ok = _prefer_prose(report, table, run, ok, hints or {})
         cands.append(ok)
         live.append(run)
     solved = {k for run in live for k in run.cells}
@@ -216,6 +326,18 @@ def resolve_fused(report: Report, table: Table, runs: list[FusedRun]) -> None:
                 f"{len(raws)} readings fit the table's arithmetic ({', '.join(sorted(raws)[:4])}); cell left out")
 
 
+def _prefer_prose(report: Report, table: Table, run: FusedRun, ok: list[Split],
+                  hints: dict[CellKey, set[str]]) -> list[Split]:
+    for i, k in enumerate(run.cells):
+        chosen = [s for s in ok if s[i] in hints.get(k, ())]
+        if chosen and len(chosen) < len(ok):
+            ok = chosen
+            report.warnings.append(
+                f"{table.key}/{k[0]}/{k[1]}: digits {run.text!r} fused; split chosen with the report's text "
+                f"({'/'.join(sorted(hints[k]))})")
+    return ok
+
+
 def _warn_rows(report: Report, table: Table, run: FusedRun, why: str) -> None:
     report.warnings.extend(f"{table.key}/{row}: digits {run.text!r} fused; {why}" for row in run.rows)
 
@@ -237,8 +359,12 @@ def _joint(
     None when no combination is consistent or the search is too large (the caller then
     falls back to per-row candidates, a superset, so certainty is never overstated).
     """
-    order = sorted(range(len(runs)), key=lambda i: len(cands[i]))
     touching = [[eq for eq in eqs if set(runs[i].cells) & set(eq[0] + eq[1])] for i in range(len(runs))]
+    # settled rows first, then rows that stand alone on one side of a rule (a total bounds the rest)
+    alone = [any(len(side) == 1 and side[0] in runs[i].cells for eq in touching[i] for side in eq)
+             for i in range(len(runs))]
+    order = sorted(range(len(runs)), key=lambda i: (len(cands[i]) > 1, not alone[i], len(cands[i])))
+    numbers = [[[_num(raw) for raw in split] for split in options] for options in cands]
     seen: dict[CellKey, set[str]] = {}
     values: dict[CellKey, Decimal | None] = dict(known)
     chosen: dict[int, Split] = {}
@@ -252,11 +378,11 @@ def _joint(
                     seen.setdefault(k, set()).add(raw)
             return
         i = order[depth]
-        for split in cands[i]:
+        for split, nums in zip(cands[i], numbers[i]):
             steps += 1
             if steps > MAX_STEPS:
                 raise _TooMany
-            values.update({k: _num(raw) for k, raw in zip(runs[i].cells, split)})
+            values.update(zip(runs[i].cells, nums))
             if all(_holds(eq, values) is not False for eq in touching[i]):
                 chosen[i] = split
                 step(depth + 1)

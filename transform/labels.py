@@ -36,8 +36,19 @@ def similarity(label: str, text: str) -> float:
     """0..100: how well `text` (normalised) contains canonical `label` (normalised)."""
     if not label or not text:
         return 0.0
+    if len(label) < 4:  # 其他, 总计: the row's own label is the last label cell, after any group label
+        return 100.0 if text.endswith(label) else 0.0
     if label in text:
         return 100.0
-    if len(label) < 4 or len(text) < max(4, len(label) // 3):
+    if starts_label(label, text):
+        return 95.0
+    if len(text) < max(4, len(label) // 3):
         return 0.0  # a fragment too short to tell one long label from another
     return float(fuzz.partial_ratio(label, text))
+
+
+def starts_label(label: str, text: str) -> bool:
+    """`text` ends with the first half (6+ characters) of `label`: a label wrapped onto the next
+    line after its values ('1.本机关不掌握相关政' | 31 0 … | '府信息')."""
+    need = max(6, len(label) // 2)
+    return len(label) > need and any(text.endswith(label[:k]) for k in range(len(label) - 1, need - 1, -1))

@@ -5,10 +5,10 @@ import re
 
 from transform.labels import nfkc
 
-_TITLE = re.compile(r"信息公开(?:工作)?\s*(?:年度)?\s*(?:报告|年报)")
+_TITLE = re.compile(r"(?:信息|政务)公开(?:工作)?\s*(?:年度)?\s*(?:报告|年报)")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _PREFIX = re.compile(r"^(?:标题|题目|关于)[:：]?\s*")
-_TAIL = re.compile(r"\s*(?:的)?\s*(?:政府)?信息公开.*$")
+_TAIL = re.compile(r"\s*(?:的)?\s*(?:政府)?(?:信息|政务)公开.*$")
 _CN_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
 _MARKUP = re.compile(r"^[#>*\s]+|[*\s]+$")
 _SITE_SEP = re.compile(r"\s*(?:_|\||｜|--|—|-(?=[^\d]))\s*")
@@ -17,6 +17,7 @@ _AGENCY = re.compile(
     r"^[\u4e00-\u9fff（）()]{2,30}?(?:人民政府(?:办公室|办公厅)?|政府|委员会|管委会|办公室|办公厅|局|厅|委|署|院|中心|"
     r"实验区|新区|开发区|[省市县区镇乡街道]{1,2}(?:办事处)?)$"
 )
+_REPORT_BODY = re.compile(r"总体情况|统计期限|主动公开政府信息情况|收到和处理政府信息公开申请|存在的主要问题|本(?:年度)?报告")
 _BODY_AGENCY = (
     re.compile(r"汇总([\u4e00-\u9fff]{2,20}?)(?:各有关单位|各单位|本级)"),
     re.compile(r"(?:19|20)\d{2}\s*年\s*[，,]\s*([\u4e00-\u9fff]{2,20}?)(?:坚持|深入|认真|全面|紧紧|持续|始终|在)"),
@@ -70,6 +71,7 @@ def agency_of(title: str) -> str | None:
     t = _TAIL.sub("", t)
     t = re.sub(r"(?:(?:19|20)\d{2}|[〇零一二][〇零一二三四五六七八九]{3})\s*年\s*度?", "", t)
     t = re.sub(r"\s+", "", t).strip("“”\"《》")
+    t = re.sub(r"(?:关于|的)$", "", t)
     return t or None
 
 
@@ -112,10 +114,15 @@ def detect_template(body: str, year: int | None) -> str:
     return "pre2019"
 
 
+_LISTED_YEAR = re.compile(r"((?:19|20)\d{2})年度?政府信息公开(?:工作)?年度?报告")
+
+
 def is_annual_report(title: str, body: str) -> bool:
-    """A titled annual report, or an untitled page that prints the standard tables or
-    calls itself 本报告/本年度报告. Letters and notices in a report column are not reports."""
-    if title:
-        return True
+    """A page that prints the standard tables, or one titled as an annual report whose body reads
+    as one (本报告…, 总体情况, 统计期限). Letters, notices and a column's list of reports are not."""
     b = re.sub(r"\s+", "", nfkc(body))
-    return "本年新收政府信息公开申请数量" in b or bool(re.search(r"本(?:年度)?报告(?:根据|由|是|中所列|所列)", b))
+    if "本年新收政府信息公开申请数量" in b or re.search(r"本(?:年度)?报告(?:根据|由|是|中所列|所列)", b):
+        return True
+    if len(set(_LISTED_YEAR.findall(b))) >= 3:
+        return False  # a listing page: links to the reports of several years, no tables of its own
+    return bool(title) and bool(_REPORT_BODY.search(b))

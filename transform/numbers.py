@@ -8,6 +8,7 @@ from transform.labels import nfkc
 
 NA_MARKS = {"/", "／", "—", "——", "-", "--", "－", "–", "无", "\\", "×", "不适用"}
 _UNIT = re.compile(r"(万元|元|件|个|项|次|条|人次)$")
+_SPACE = re.compile(r"\s+")
 NUMBER = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
 THOUSANDS = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")  # '1,234' — but '12,34' is two cells run together
 
@@ -26,7 +27,8 @@ def as_number(text: str) -> float | int:
 
 def parse_value(raw: str) -> Value | None:
     """A cell's value, or None when the text is not a value at all (a label)."""
-    t = nfkc(raw or "").strip().replace(" ", "").replace("\u00a0", "").replace("\u2212", "-")
+    # whitespace inside a cell is layout: a number wrapped in a narrow column ('2\n6') is one number
+    t = _SPACE.sub("", nfkc(raw or "")).replace("\u2212", "-")
     if not t:
         return Value(None, "blank", raw or "")
     if t in NA_MARKS:

@@ -11,12 +11,14 @@ import re
 
 from extract.document import Document, Line
 from transform import meta
-from transform.labels import nfkc, norm, similarity
+from transform.labels import nfkc, norm, similarity, starts_label
 from transform.numbers import parse_value
 from transform.report import Cell, Report
-from transform.fused import FusedRun, resolve_fused
+from transform.fused import FusedRun, prose_hints, resolve_fused
 from transform.tokens import Segment, text_segments
-from transform.schema import REQUESTS_2021, REQUESTS_OTHER_AS_ONE, Table, tables_for
+from transform.schema import (
+    ACTIVE_2019, ACTIVE_2021, REQUESTS_2021, REQUESTS_OTHER_AS_ONE, REVIEW_LITIGATION, Row, Table, tables_for,
+)
 
 SECTION_OF = {"二": "active", "三": "requests", "四": "review_litigation", "五": "problems", "六": "other"}
 _HEADING = re.compile(
@@ -45,14 +47,33 @@ def split_sections(doc: Document) -> dict[str, list[tuple[object, int]]]:
             if piece:
                 out.setdefault(current, []).append((piece, block.page))
         else:
+            repeated: set[int] = set()
             for i, page in enumerate(block.pages):
-                row = block.printed(i)
-                first = nfkc(next((c for c in row if c.strip()), ""))
+                row = [nfkc(c) for c in block.printed(i)]
+                first = next((c for c in row if c.strip()), "")
                 m = _HEADING.match(first)
                 if m and len([c for c in row if c.strip()]) == 1:
                     current = SECTION_OF[m.group("n")]
-                out.setdefault(current, []).append(([nfkc(c) for c in row], page))
+                row, repeated = _drop_copied_spans(row, repeated)
+                out.setdefault(current, []).append((row, page))
     return out
+
+
+_COL_LABELS = {norm(lbl) for t in (ACTIVE_2021, ACTIVE_2019, REVIEW_LITIGATION) for lbl in t.col_labels.values()}
+
+
+def _drop_copied_spans(row: list[str], repeated: set[int]) -> tuple[list[str], set[int]]:
+    """A copy that lost its colspans prints a merged header and the values under it once per column
+    (本年新公开数量 | 本年新公开数量 over 13 | 13). Under such a header, a cell equal to its left
+    neighbour at a repeated position is that one value again; a different value is kept (and the row
+    will not fit, so it is warned about, never guessed)."""
+    cells = [norm(c) for c in row]
+    if not any(parse_value(c) is not None and c.strip() for c in row) and any(c in _COL_LABELS for c in cells):
+        repeated = {j for j in range(1, len(cells)) if cells[j] in _COL_LABELS and cells[j] == cells[j - 1]}
+        return row, repeated
+    if not repeated:
+        return row, repeated
+    return [c for j, c in enumerate(row) if not (j in repeated and c.strip() and c == row[j - 1])], repeated
 
 
 def segments(content: list[tuple[object, int]]) -> list[Segment]:
@@ -111,8 +132,8 @@ def _match(table: Table, seg: Segment, start: int, group: str, limit: int | None
     for i in range(start, min(len(table.rows), start + LOOKAHEAD if limit is None else limit)):
         row = table.rows[i]
         score = max(similarity(norm(lbl), text) for lbl in (row.label, *row.aliases))
-        if row.group and group and row.group != group and norm(row.label) not in text:
-            score -= 20
+        if row.group and group and row.group != group and not _names(row, text) and not starts_label(norm(row.label), text):
+            score -= 20  # a fragment under another group's label
         # a label printed whole: prefer the most specific; a fragment: prefer the earliest row
         bonus = len(row.label) / 100 if norm(row.label) in text else -(i - start) / 100
         if score >= MATCH_MIN and score + bonus > best_score:
@@ -140,6 +161,11 @@ def _fit(values: list[str], n: int) -> list[str] | None:
     return vals if len(vals) == n else None
 
 
+def _names(row: Row, text: str) -> bool:
+    """The text prints the row's whole label (or an alias), not just a fragment of it."""
+    return any(norm(lbl) in text for lbl in (row.label, *row.aliases))
+
+
 def _gap_row(table: Table, segs: list[Segment], k: int, cursor: int, group: str) -> int | None:
     """The row an unlabelled grid row fills: the next expected one, when the next labelled
     row printed is the one after it (exactly one row missing between them)."""
@@ -154,14 +180,14 @@ def _gap_row(table: Table, segs: list[Segment], k: int, cursor: int, group: str)
     return None
 
 
-def map_rows(report: Report, table: Table, segs: list[Segment]) -> None:
+def map_rows(report: Report, table: Table, segs: list[Segment], hints: dict | None = None) -> None:
     cursor, group, header = 0, "", []
     seen: set[str] = set()
     pending: list[FusedRun] = []
     for k, seg in enumerate(segs):
         text = norm(seg.label)
         for g in ("不予公开", "无法提供", "不予处理", "其他处理"):
-            if g in text:
+            if g[:3] in text:  # the group label may be cut at a page or cell break (其他处 | 理)
                 group = g
         header = header_cols(table, seg.label) or header
         if not seg.values:
@@ -176,6 +202,8 @@ def map_rows(report: Report, table: Table, segs: list[Segment]) -> None:
         if i is None:
             continue
         row = table.rows[i]
+        if seg.grid and not any(v.strip() for v in seg.values) and not _names(row, text):
+            continue  # a blank row under a label fragment: the rest of a row broken over a page or cell break
         seen.add(row.key)
         cols = row.cols
         if not text:
@@ -206,7 +234,8 @@ def map_rows(report: Report, table: Table, segs: list[Segment]) -> None:
             missing = [c for c in row.cols if c not in cols]
             report.warnings.append(f"{table.key}/{row.key}: columns {missing} not printed; cells left out")
         cursor = i + 1
-    resolve_fused(report, table, pending)
+    if pending:
+        resolve_fused(report, table, pending, hints)
     for row in table.rows:
         if row.key not in seen:
             report.warnings.append(f"{table.key}/{row.key}: row not found")
@@ -235,7 +264,7 @@ def map_review(report: Report, table: Table, segs: list[Segment]) -> None:
             text_only = text_only and not seg.grid
     cols = [(r.key, c) for r in table.rows for c in r.cols]
     vals = _fit([v for v, _ in flat], len(cols))
-    if vals is None and flat and text_only:
+    if vals is None and flat and text_only and len(flat) < len(cols):  # fewer runs than cells: some ran together
         resolve_fused(report, table, [FusedRun(cols, [v for v, _ in flat], flat[0][1])])
         return
     if vals is None and len(flat) > len(cols):
@@ -289,14 +318,14 @@ def parse(doc: Document, source: str = "", sha256: str = "") -> Report:
     report.template = meta.detect_template(body, report.year)
     if not meta.is_annual_report(title, body):
         report.template = None
-        report.skip_reason = "not an annual report (no 政府信息公开…年度报告 title)"
+        report.skip_reason = "not an annual report: no 政府信息公开…年度报告 title with a report body"
         return report
     if report.template == "pre2019":
         report.skip_reason = "free-form report before the 2019 format: no standard tables"
         return report
     sections = split_sections(doc)
     tables = tables_for(report.template)
-    req_text = norm(" ".join(str(x) for x, _ in sections.get("requests", [])))
+    req_text = norm(" ".join(" ".join(x) if isinstance(x, list) else str(x) for x, _ in sections.get("requests", [])))
     if "逾期不补正" in req_text or "缴纳费用" in req_text:
         tables["requests"] = REQUESTS_2021
     else:
@@ -309,7 +338,7 @@ def parse(doc: Document, source: str = "", sha256: str = "") -> Report:
         if key == "review_litigation":
             map_review(report, table, segs)
         else:
-            map_rows(report, table, segs)
+            map_rows(report, table, segs, prose_hints(body))
     if not report.cells:
         report.error = "no standard tables found"
     return report

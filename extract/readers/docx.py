@@ -33,5 +33,5 @@ def read(data: bytes) -> Document:
                 rows.append(row)
                 spans.append(span)
             if rows:
-                doc.blocks.append(Grid(rows, spans=spans, hspans=spans))  # a row repeats a cell only across columns
+                doc.blocks.append(Grid(rows, spans=spans, hspans=[list(s) for s in spans]))  # a row repeats a cell only across columns
     return doc

@@ -14,6 +14,7 @@ PDF paths give the parser the same rows. Optional: `pip install xxgk[ocr]`.
 from __future__ import annotations
 
 import importlib.util
+import os
 import re
 from functools import lru_cache
 
@@ -34,6 +35,9 @@ MIN_PICTURE_SHARE = 0.1  # an image covering this share of a page may be a paste
 
 
 def available() -> bool:
+    """OCR is used when its extra is installed, unless XXGK_OCR=off (a run that must not spend CPU on scans)."""
+    if os.environ.get("XXGK_OCR", "on").lower() in ("off", "0", "false", "no"):
+        return False
     return importlib.util.find_spec("rapidocr_onnxruntime") is not None
 
 

@@ -1,0 +1,106 @@
+"""The summary of one run: documents by status, what was extracted and why, failures and
+check failures; printed by the CLI and published as the run's Prefect markdown artifact."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from load.catalog import Stored
+from transform.report import Report
+
+# why a document was (or was not) extracted in this run, in the order the summary lists them
+WORK = ("new", "changed", "reparsed", "forced", "unchanged")
+
+
+@dataclass
+class Summary:
+    documents: int = 0
+    by_status: dict[str, int] = field(default_factory=dict)
+    work: dict[str, int] = field(default_factory=dict)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+    db: str = ""
+    year: int | None = None
+    other_years: int = 0  # documents a --year run left untouched
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.by_status.get("failed") else 0
+
+    @property
+    def extracted(self) -> int:
+        return sum(n for k, n in self.work.items() if k != "unchanged")
+
+    @property
+    def check_failures(self) -> list[dict[str, Any]]:
+        return [r for r in self.rows if r["checks_failed"]]
+
+
+def report_row(r: Report, work: str) -> dict[str, Any]:
+    failed = [c for c in r.checks if not c.ok]
+    return {
+        "source": r.source, "agency": r.agency, "year": r.year, "template": r.template, "status": r.status,
+        "error": r.error, "work": work,
+        "received": r.get("requests", "new_received", "total"), "granted": r.get("requests", "granted", "total"),
+        "checks_failed": len(failed), "failed_rules": sorted({c.rule for c in failed}), "confidence": r.confidence,
+    }
+
+
+def stored_row(s: Stored) -> dict[str, Any]:
+    return {
+        "source": s.source, "agency": s.agency, "year": s.year, "template": s.template, "status": s.status,
+        "error": s.error if s.status == "failed" else None, "work": "unchanged",
+        "received": s.received, "granted": s.granted, "checks_failed": s.checks_failed,
+        "failed_rules": list(s.failed_rules), "confidence": s.confidence or 0.0,
+    }
+
+
+def summarize(rows: list[dict[str, Any]], counts: dict[str, int], db: str, year: int | None = None,
+              other_years: int = 0) -> Summary:
+    s = Summary(documents=len(rows), rows=rows, counts=counts, db=db, year=year, other_years=other_years)
+    s.work = {k: 0 for k in WORK}
+    for r in rows:
+        s.by_status[r["status"]] = s.by_status.get(r["status"], 0) + 1
+        s.work[r["work"]] += 1
+        if r["status"] == "failed":
+            s.failed.append((r["source"], r["error"] or ""))
+    return s
+
+
+def _cell(v: Any) -> str:
+    if v is None:
+        return "—"
+    if isinstance(v, float):
+        return str(int(v)) if v.is_integer() else str(v)
+    return str(v).replace("|", "\\|").replace("\n", " ")
+
+
+def _table(head: list[str], body: list[list[Any]]) -> list[str]:
+    return ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)] + [
+        "| " + " | ".join(_cell(v) for v in row) + " |" for row in body]
+
+
+def to_markdown(s: Summary) -> str:
+    """The run artifact: headline tables first, then failures, check failures and every document."""
+    scope = f" (year {s.year}; {s.other_years} documents of other years untouched)" if s.year is not None else ""
+    out = [f"# xxgk run: {s.documents} documents{scope}", "", f"Warehouse `{s.db}`", "", "## Documents by status", ""]
+    out += _table(["status", "documents"], sorted(s.by_status.items()))
+    out += ["", "## Extraction", ""]
+    out += _table(["documents", "count"], [[k, s.work.get(k, 0)] for k in WORK])
+    out += ["", f"## Failures ({len(s.failed)})", ""]
+    out += _table(["source", "error"], s.failed) if s.failed else ["none"]
+    out += ["", f"## Check failures ({len(s.check_failures)} documents)", ""]
+    out += _table(["agency", "year", "failed checks", "rules", "source"],
+                  [[r["agency"], r["year"], r["checks_failed"], ", ".join(r["failed_rules"]), r["source"]]
+                   for r in s.check_failures]) if s.check_failures else ["none"]
+    out += ["", "## All documents", ""]
+    out += _table(["agency", "year", "template", "status", "received", "granted", "work", "source"],
+                  [[r["agency"], r["year"], r["template"], r["status"], r["received"], r["granted"], r["work"],
+                    r["source"]] for r in sorted(s.rows, key=_order)])
+    out += ["", "Warehouse rows: " + ", ".join(f"{k} {v}" for k, v in s.counts.items())]
+    return "\n".join(out) + "\n"
+
+
+def _order(r: dict[str, Any]) -> tuple[str, int, str]:
+    return (str(r["agency"] or ""), r["year"] or 0, r["source"])
