@@ -166,13 +166,30 @@ def scan_regions(page) -> list[tuple[float, float, float, float]]:
         return [tuple(page.bbox)]
     x0, top, x1, bottom = page.bbox
     out = []
-    for im in page.images:
-        box = (max(im["x0"], x0), max(im["top"], top), min(im["x1"], x1), min(im["bottom"], bottom))
+    for im in _images(page):
+        box = (max(im[0], x0), max(im[1], top), min(im[2], x1), min(im[3], bottom))
         if (box[2] - box[0]) * (box[3] - box[1]) < MIN_PICTURE_SHARE * page.width * page.height:
             continue
         if len(page.crop(box).chars) < MAX_TEXT_CHARS:  # text drawn over an image: a background, not a picture
             out.append(box)
     return out
+
+
+def _images(page) -> list[tuple[float, float, float, float]]:
+    """Image boxes (x0, top, x1, bottom) of a page; from pdfium when its faster objects replaced pdfminer's
+    (extract/readers/pdfium_objects.py keeps chars and rules only)."""
+    if "image" in page.objects or not hasattr(page.pdf.stream, "getvalue"):
+        return [(im["x0"], im["top"], im["x1"], im["bottom"]) for im in page.images]
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
+
+    doc = pdfium.PdfDocument(page.pdf.stream.getvalue())
+    try:
+        height = doc[page.page_number - 1].get_height()
+        objs = doc[page.page_number - 1].get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE])
+        return [(left, height - high, right, height - low) for left, low, right, high in (o.get_bounds() for o in objs)]
+    finally:
+        doc.close()
 
 
 def with_ocr(page, number: int, blocks: list, regions: list, warnings: list[str]) -> list[tuple[float, Line | Grid]]:
