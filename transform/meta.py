@@ -109,6 +109,8 @@ def detect_template(body: str, year: int | None) -> str:
         if year:
             return "2021" if year >= 2021 else "2019"
         return "2021"
+    if year and year >= 2019:  # a report on 2019 or later has the standard tables, even when we cannot find them
+        return "2021" if year >= 2021 else "2019"
     return "pre2019"
 
 
