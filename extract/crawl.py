@@ -15,6 +15,7 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 
 from lxml import html as lhtml
 
+from extract.document import ReadError
 from extract.fetch import Fetcher, FetchResult, Validators
 from extract.rawstore import RawStore
 from extract.readers.encoding import decode
@@ -127,9 +128,16 @@ def pagination(text: str, links: list[Link], page_url: str, listing_url: str) ->
     return found
 
 
-def _declared_charset(res: FetchResult) -> str | None:
-    m = _CHARSET.search(res.content_type or "")
-    return m.group(1) if m else None
+def _text(body: bytes, source: Source, res: FetchResult) -> str | None:
+    """An HTML page's text, decoded by the source's encoding, the HTTP charset, <meta>, UTF-8 or GB18030;
+    None for anything that is not an HTML page."""
+    try:
+        if sniff_format(body, res.url) != "html":
+            return None
+        m = _CHARSET.search(res.content_type or "")
+        return decode(body, source.encoding or (m.group(1) if m else None))
+    except ReadError:
+        return None
 
 
 class Crawler:
@@ -154,17 +162,10 @@ class Crawler:
             body = self._body(res)
             if body is None:
                 continue
-            own: list[str] = []
-            if sniff_format(body, link.url) == "html":
-                for a in page_links(decode(body, source.encoding or _declared_charset(res)), res.final_url or link.url):
-                    if not urlsplit(a.url).path.lower().endswith(ATTACHMENT_SUFFIXES):
-                        continue
-                    if same_site(a.url, source.listing_url):
-                        attachments.setdefault(a.url, a.title)
-                        own.append(a.url)
-                    else:
-                        result.off_site += 1
-            page_docs.append((Fetched(link.url, res.sha256, res.status, link.title), own))
+            own = self._attachment_links(body, res, source, result)
+            for a in own:
+                attachments.setdefault(a.url, a.title)
+            page_docs.append((Fetched(link.url, res.sha256, res.status, link.title), [a.url for a in own]))
         pages_done = {d.url for d, _ in page_docs}
         todo = [a.url for a in self._not_missing([Link(u, t) for u, t in attachments.items()], result)
                 if a.url not in pages_done]
@@ -173,6 +174,20 @@ class Crawler:
         fetched = {d.url for d in got}
         result.documents = [replace(d, attachments=tuple(u for u in own if u in fetched)) for d, own in page_docs] + got
         return result
+
+    def _attachment_links(self, body: bytes, res: FetchResult, source: Source, result: CrawlResult) -> list[Link]:
+        """Same-site PDF/DOC/… links of a report page (none for a page that is itself a file)."""
+        text = _text(body, source, res)
+        if text is None:
+            return []
+        out = []
+        for a in page_links(text, res.final_url or res.url):
+            if urlsplit(a.url).path.lower().endswith(ATTACHMENT_SUFFIXES):
+                if same_site(a.url, source.listing_url):
+                    out.append(a)
+                else:
+                    result.off_site += 1
+        return out
 
     def _walk_listing(self, source: Source, result: CrawlResult) -> list[Link]:
         pattern = re.compile(source.link_pattern) if source.link_pattern else None
@@ -183,8 +198,10 @@ class Crawler:
             body = self._body(res)
             if body is None:
                 continue
+            text = _text(body, source, res)
+            if text is None:
+                continue
             result.listing_pages += 1
-            text = decode(body, source.encoding or _declared_charset(res))
             links = page_links(text, res.final_url or url)
             for nxt in pagination(text, links, res.final_url or url, source.listing_url):
                 if nxt not in seen:

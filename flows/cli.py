@@ -91,9 +91,9 @@ def print_summary(summary) -> None:
     t.add_column("source", overflow="ellipsis", min_width=8)
     for r in sorted(summary.rows, key=lambda r: (str(r["agency"]), r["year"] or 0, r["source"])):
         color = {"ok": "green", "flagged": "yellow", "failed": "red", "skipped": "dim"}[r["status"]]
-        t.add_row(str(r["agency"] or "—"), str(r["year"] or "—"), str(r["template"] or "—"),
+        t.add_row(escape(str(r["agency"] or "—")), str(r["year"] or "—"), str(r["template"] or "—"),
                   f"[{color}]{r['status']}[/{color}]", _fmt(r["received"]), _fmt(r["granted"]),
-                  str(r["checks_failed"]), f"{r['confidence']:.2f}", Path(r["source"]).name)
+                  str(r["checks_failed"]), f"{r['confidence']:.2f}", escape(Path(r["source"]).name))
     console.print(t)
     console.print("status: " + ", ".join(f"{k} {v}" for k, v in sorted(summary.by_status.items())))
     w = summary.work
@@ -102,7 +102,7 @@ def print_summary(summary) -> None:
     if summary.year is not None:
         console.print(f"year {summary.year} replaced; {summary.other_years} documents of other years untouched")
     for source, error in summary.failed:
-        console.print(f"[red]failed[/red] {escape(source)}: {escape(error)}", overflow="fold")  # '[ocr]' is no markup
+        console.print(f"[red]failed[/red] {escape(source)}: {escape(error)}", soft_wrap=True)  # one line, to grep
     console.print("warehouse rows: " + ", ".join(f"{k} {v}" for k, v in summary.counts.items()))
 
 
@@ -130,9 +130,9 @@ def extract(
         console.print(f"{out['agency']} {out['year']} template={out['template']} status={out['status']} "
                       f"cells={len(report.cells)} warnings={len(out['warnings'])}")
         for w in out["warnings"]:
-            console.print(f"  [yellow]warning[/yellow] {w}")
+            console.print(f"  [yellow]warning[/yellow] {escape(w)}")
         if out["error"]:
-            console.print(f"  [red]error[/red] {out['error']}")
+            console.print(f"  [red]error[/red] {escape(out['error'])}")
     raise typer.Exit(1 if report.status == "failed" else 0)
 
 

@@ -151,6 +151,14 @@ def load_reports(reports: list[Report], db: str, year: int | None, keep: list[st
         return warehouse.counts(con)
 
 
+def warehouse_counts(db: str) -> dict[str, int]:
+    con = warehouse.connect(db, read_only=True)
+    try:
+        return warehouse.counts(con)
+    finally:
+        con.close()
+
+
 def crawled_items(sources: str, db: str, raw_root: str) -> list[Item]:
     """Crawl the sources file into the raw store; each fetched report is an Item named by its URL."""
     from flows.crawl import crawl_flow  # flows.crawl imports this module's defaults
@@ -195,7 +203,10 @@ def run_flow(inputs: list[str] | None = None, db: str | None = None, year: int |
     if year is not None:  # new documents had to be read to learn their year; only Y's are loaded
         work.other_years += sum(1 for r in reports if r.year != year)
         reports = [r for r in reports if r.year == year]
-    counts = load_reports(reports, db, year, [s.report_id for s in work.kept])
+    if reports or year is not None or not Path(db).exists():
+        counts = load_reports(reports, db, year, [s.report_id for s in work.kept])
+    else:  # nothing changed: the warehouse file is left as it is
+        counts = warehouse_counts(db)
     summary = summarize([report_row(r, why[r.source]) for r in reports] + [stored_row(s) for s in work.kept],
                         counts, db, year, work.other_years)
     create_markdown_artifact(markdown=to_markdown(summary), key="xxgk-run-summary",

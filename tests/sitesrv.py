@@ -58,6 +58,17 @@ class SiteHandler(SimpleHTTPRequestHandler):
             self.send_header("Content-Length", "0")
             self.end_headers()
             return
+        if path == "/edge/files/endless.pdf":  # no Content-Length: only counting the bytes can stop it
+            self.send_response(200)
+            self.send_header("Content-Type", "application/pdf")
+            self.end_headers()
+            try:
+                self.wfile.write(b"%PDF-1.4\n")
+                for _ in range(40):
+                    self.wfile.write(b"0" * 64_000)
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+            return
         if path == "/edge/slow.htm":
             time.sleep(SLOW_SECONDS)
         if path.startswith("/edge/"):
@@ -151,7 +162,7 @@ def build_site(root: Path, port: int) -> Path:
     (edge / "slow.htm").write_text(_page("慢", "<p>too late</p>"), encoding="utf-8")
     (root / "private" / "r.htm").write_text(_page("私有", "<p>robots.txt keeps crawlers out</p>"), encoding="utf-8")
     (edge / "att.htm").write_text(_page("平潭综合实验区某区2023年政府信息公开工作年度报告", (
-        '<p>附件：</p><a href="files/hongze.pdf">洪泽区2023年报.pdf</a> <a href="./files/big.pdf">大附件.pdf</a>'
+        '<p>附件：</p><a href="files/hongze.pdf">洪泽区2023年报.pdf</a> <a href="./files/big.pdf">大附件.pdf</a> <a href="files/endless.pdf">无长度.pdf</a>'
         ' <a href="https://elsewhere.example.org/x.pdf">外站.pdf</a>')), encoding="utf-8")
     shutil.copy(SAMPLES / "2023_huaian_hongze_qzf.pdf", edge / "files" / "hongze.pdf")
     (edge / "files" / "big.pdf").write_bytes(b"%PDF-1.4\n" + b"0" * 1_200_000)

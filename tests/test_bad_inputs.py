@@ -59,7 +59,7 @@ def bad_run(prefect_harness, tmp_path_factory):
     for name in GOOD:
         shutil.copy(SAMPLES / name, inputs / name)
     db = tmp / "wh.duckdb"
-    env = cli_env(tmp, XXGK_DOC_TIMEOUT="3", XXGK_MAX_DOC_MB="0.1", XXGK_OCR="0")
+    env = cli_env(tmp, XXGK_DOC_TIMEOUT="3", XXGK_MAX_DOC_MB="0.1", XXGK_OCR="off")  # the scan case: no OCR
     proc = subprocess.run([sys.executable, "-m", "flows.cli", "run", "--input", str(inputs), "--db", str(db)],
                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
     con = duckdb.connect(str(db), read_only=True)

@@ -78,7 +78,7 @@ def test_every_report_found_and_loaded(crawled):
     rows = query(db, "select source, status, agency, year from reports")
     loaded = {path_of(site, s): (st, agency, year) for s, st, agency, year in rows}
     assert set(loaded) == REPORTS
-    assert runs["first"][0].documents == len(REPORTS)
+    assert runs["first"][0].extracted == len(REPORTS)
     assert loaded[PINGTAN + "202403/t20240308_87885.htm"][1:] == ("平潭综合实验区", 2023)
     # GBK page announced only by its Content-Type header, decoded right
     assert loaded["/edge/gbk_report.htm"][1:] == ("沭阳县发展和改革局", 2023)
@@ -136,7 +136,8 @@ def test_errors_recorded_and_crawl_completed(crawled):
     assert errors["/edge/slow.htm"].startswith("timeout")
     assert errors["/edge/missing.htm"] == "HTTP 404"
     assert errors["/private/r.htm"] == "disallowed by robots.txt"
-    assert errors["/edge/files/big.pdf"].startswith("too large")
+    assert errors["/edge/files/big.pdf"].startswith("too large: Content-Length")
+    assert errors["/edge/files/endless.pdf"] == "too large: more than max 1000000 bytes"
     assert errors[PINGTAN + "202603/t20260313_105587.htm"] == "HTTP 404"
     # the 500 was retried and the retry loaded the report
     flaky = [h.status for h in runs["first"][1] if h.path == "/edge/flaky.htm"]
@@ -158,7 +159,7 @@ def test_second_crawl_is_conditional_and_downloads_nothing(crawled):
     got = query(db, f"select count(*) filter (where status = 200 and error is null), sum(size), count(*) filter (where status = 304) "
                     f"from fetches where crawl_id = '{crawls[1]}'")
     assert got[0][:2] == (0, 0) and got[0][2] == len(first_ok)
-    assert runs["second"][0].documents == 0  # nothing re-extracted
+    assert runs["second"][0].extracted == 0 and runs["second"][0].work["unchanged"] == len(REPORTS)
     # links that answered 404 are not asked again every night; the loop and the slow page are
     asked = {h.path for h in runs["second"][1]}
     assert "/edge/missing.htm" not in asked and PINGTAN + "202603/t20260313_105587.htm" not in asked
@@ -175,7 +176,8 @@ def test_changed_report_replaces_old_and_old_raw_stays(crawled):
     assert old != new
     assert query(db, f"select sha256 from reports where source = '{url}'") == [(new,)]
     assert (raw / old[:2] / f"{old}.bin").exists() and (raw / new[:2] / f"{new}.bin").exists()
-    assert runs["changed"][0].documents == 1
+    work = runs["changed"][0].work
+    assert (work["changed"], work["unchanged"], runs["changed"][0].extracted) == (1, len(REPORTS) - 1, 1)
 
 
 def test_crawl_cli_fetches_into_out_dir(crawled, tmp_path, monkeypatch):

@@ -84,7 +84,7 @@ def test_xlsx_sheet_is_a_grid_with_merged_cells_repeated(workbook):
     assert doc.format == "xlsx"
     grid = doc.blocks[0]
     assert grid.rows == [["申请人情况", "申请人情况", "总计"], ["一、本年新收政府信息公开申请数量", "12", "12"], ["（七）总计", "3.5", ""]]
-    assert grid.spans[0] == [False, True, False]
+    assert grid.spans[0] == [False, True, False] and grid.hspans[0] == [False, True, False]
 
 
 def test_xls_reads_as_the_same_grid(workbook):

@@ -55,7 +55,9 @@ def test_second_run_reextracts_nothing_and_touches_nothing(first, corpus):
 
     db, raw, s1, _ = first
     before = _rows(db, "select report_id, loaded_at from reports order by all")
+    mtime = db.stat().st_mtime_ns
     s2 = run_flow(inputs=[str(corpus)], db=str(db), raw_root=str(raw))
+    assert db.stat().st_mtime_ns == mtime  # nothing changed: the warehouse file is not rewritten
     assert s2.extracted == 0 and s2.work["unchanged"] == len(DOCS)
     assert _rows(db, "select report_id, loaded_at from reports order by all") == before
     assert s2.by_status == s1.by_status and s2.counts == s1.counts

@@ -35,8 +35,10 @@ MIN_PICTURE_SHARE = 0.1  # an image covering this share of a page may be a paste
 
 
 def available() -> bool:
-    """Installed, and not turned off with XXGK_OCR=0 (scans then fail as "scanned PDF: no text layer")."""
-    return os.environ.get("XXGK_OCR", "1") != "0" and importlib.util.find_spec("rapidocr_onnxruntime") is not None
+    """OCR is used when its extra is installed, unless XXGK_OCR=off (a run that must not spend CPU on scans)."""
+    if os.environ.get("XXGK_OCR", "on").lower() in ("off", "0", "false", "no"):
+        return False
+    return importlib.util.find_spec("rapidocr_onnxruntime") is not None
 
 
 def needs_ocr(page) -> bool:
@@ -67,17 +69,21 @@ def _recognise(crops: list[np.ndarray]) -> list[tuple[str, float]]:
     return [(t.strip(), float(s)) for t, s in res]
 
 
-def _join(parts: list[tuple[tuple[float, float, float, float], str, float]]) -> str:
-    """Boxes of one cell in reading order: by line (centre y within half a box height), then x."""
-    parts = sorted(parts, key=lambda p: (p[0][1] + p[0][3]) / 2)
-    lines: list[list] = []
-    for p in parts:
-        cy = (p[0][1] + p[0][3]) / 2
-        if lines and abs(cy - lines[-1][0]) < (p[0][3] - p[0][1]) / 2:
-            lines[-1][1].append(p)
+def _text_rows(boxes: list) -> list[list]:
+    """Boxes on one baseline (vertical centres within half a box height) as rows, top to bottom, each left to right."""
+    rows: list[list] = []
+    for b in sorted(boxes, key=lambda b: (b[0][1] + b[0][3]) / 2):
+        cy = (b[0][1] + b[0][3]) / 2
+        if rows and abs(cy - rows[-1][0]) < (b[0][3] - b[0][1]) / 2:
+            rows[-1][1].append(b)
         else:
-            lines.append([cy, [p]])
-    return "".join("".join(q[1] for q in sorted(ps, key=lambda q: q[0][0])) for _, ps in lines)
+            rows.append([cy, [b]])
+    return [sorted(bs, key=lambda b: b[0][0]) for _, bs in rows]
+
+
+def _join(parts: list) -> str:
+    """Boxes of one cell in reading order; a label broken over lines is one label."""
+    return "".join(b[1] for row in _text_rows(parts) for b in row)
 
 
 _LOOKALIKES = str.maketrans("oOlI|", "00111")
@@ -141,17 +147,9 @@ def _grid(table: Table, gray: np.ndarray, rgb: np.ndarray, boxes, number: int, w
 
 
 def _lines(boxes, number: int) -> list[tuple[float, Line]]:
-    """Free text: boxes whose vertical centres overlap form one line, read left to right."""
-    rows: list[list] = []
-    for b in sorted(boxes, key=lambda b: (b[0][1] + b[0][3]) / 2):
-        cy = (b[0][1] + b[0][3]) / 2
-        if rows and abs(cy - rows[-1][0]) < (b[0][3] - b[0][1]) / 2:
-            rows[-1][1].append(b)
-        else:
-            rows.append([cy, [b]])
+    """Free text: one line per row of boxes, a space where boxes stand apart."""
     out: list[tuple[float, Line]] = []
-    for _, bs in rows:
-        bs.sort(key=lambda b: b[0][0])
+    for bs in _text_rows(boxes):
         text = bs[0][1]
         for prev, b in zip(bs, bs[1:]):
             gap = b[0][0] - prev[0][2]
@@ -168,13 +166,30 @@ def scan_regions(page) -> list[tuple[float, float, float, float]]:
         return [tuple(page.bbox)]
     x0, top, x1, bottom = page.bbox
     out = []
-    for im in page.images:
-        box = (max(im["x0"], x0), max(im["top"], top), min(im["x1"], x1), min(im["bottom"], bottom))
+    for im in _images(page):
+        box = (max(im[0], x0), max(im[1], top), min(im[2], x1), min(im[3], bottom))
         if (box[2] - box[0]) * (box[3] - box[1]) < MIN_PICTURE_SHARE * page.width * page.height:
             continue
         if len(page.crop(box).chars) < MAX_TEXT_CHARS:  # text drawn over an image: a background, not a picture
             out.append(box)
     return out
+
+
+def _images(page) -> list[tuple[float, float, float, float]]:
+    """Image boxes (x0, top, x1, bottom) of a page; from pdfium when its faster objects replaced pdfminer's
+    (extract/readers/pdfium_objects.py keeps chars and rules only)."""
+    if "image" in page.objects or not hasattr(page.pdf.stream, "getvalue"):
+        return [(im["x0"], im["top"], im["x1"], im["bottom"]) for im in page.images]
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
+
+    doc = pdfium.PdfDocument(page.pdf.stream.getvalue())
+    try:
+        height = doc[page.page_number - 1].get_height()
+        objs = doc[page.page_number - 1].get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE])
+        return [(left, height - high, right, height - low) for left, low, right, high in (o.get_bounds() for o in objs)]
+    finally:
+        doc.close()
 
 
 def with_ocr(page, number: int, blocks: list, regions: list, warnings: list[str]) -> list[tuple[float, Line | Grid]]:

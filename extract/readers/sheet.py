@@ -1,7 +1,7 @@
 """Spreadsheets: every sheet as one table grid (openpyxl); XLS and ET go through LibreOffice to XLSX first.
 
-Merged cells repeat their value over the span (flagged in `Grid.spans`), as the
-HTML and DOCX readers do. Numbers are written as the sheet shows them, so an
+Merged cells repeat their value over the span (flagged in `Grid.spans`, and in
+`Grid.hspans` across columns), as the HTML and DOCX readers do. Numbers are written as the sheet shows them, so an
 integral float prints as "12", not "12.0".
 """
 from __future__ import annotations
@@ -39,18 +39,19 @@ def read(data: bytes) -> Document:
             raise ReadError(f"sheet {ws.title!r} has more than {MAX_CELLS} cells")
         rows = [[_text(c.value) for c in r] for r in ws.iter_rows()]
         spans = [[False] * len(r) for r in rows]
+        hspans = [[False] * len(r) for r in rows]
         for rng in ws.merged_cells.ranges:
             top, left = rng.min_row - 1, rng.min_col - 1
             for i in range(top, min(rng.max_row, len(rows))):
                 for j in range(left, min(rng.max_col, len(rows[i]))):
                     if (i, j) != (top, left):
-                        rows[i][j], spans[i][j] = rows[top][left], True
+                        rows[i][j], spans[i][j], hspans[i][j] = rows[top][left], True, j > left
         keep = [i for i, r in enumerate(rows) if any(r)]
         if not keep:
             continue
         if not ws.title.lower().startswith("sheet"):
             doc.blocks.append(Line(ws.title))
-        doc.blocks.append(Grid([rows[i] for i in keep], spans=[spans[i] for i in keep]))
+        doc.blocks.append(Grid([rows[i] for i in keep], spans=[spans[i] for i in keep], hspans=[hspans[i] for i in keep]))
     return doc
 
 
