@@ -97,6 +97,9 @@ def find_agency(title: str, lines: list[str]) -> str | None:
     return None
 
 
+_SECTION = re.compile(r"主动公开政府信息情况|政府信息公开行政复议")  # headings 二 and 四 of the standard format
+
+
 def detect_template(body: str, year: int | None) -> str:
     """2021 format (国办公开办函〔2021〕30号), the 2019 trial format, or pre2019, by content."""
     b = re.sub(r"\s+", "", nfkc(body))
@@ -109,7 +112,7 @@ def detect_template(body: str, year: int | None) -> str:
         if year:
             return "2021" if year >= 2021 else "2019"
         return "2021"
-    if year and year >= 2019:  # a report on 2019 or later has the standard tables, even when we cannot find them
+    if year and year >= 2019 and _SECTION.search(b):  # the standard format, tables unreadable: not a free-form report
         return "2021" if year >= 2021 else "2019"
     return "pre2019"
 
