@@ -5,6 +5,7 @@ Only wiring lives here: each step is a plain function of extract/, transform/ or
 """
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,18 +16,18 @@ from prefect.cache_policies import NO_CACHE
 from prefect.futures import as_completed
 
 from extract.document import ReadError
-from extract.isolate import read_isolated
+from extract.isolate import run_isolated
 from extract.limits import read_file
 from extract.rawstore import RawStore
-from extract.readers import read_document
 from extract.sources import discover
 from flows import progress
+from flows.extraction import document_report, failed
 from flows.runners import task_runner
 from flows.summary import Summary, report_row, stored_row, summarize, to_markdown
 from load import warehouse
 from load.catalog import Stored, stored_reports
 from load.rows import report_rows
-from transform import PARSER_VERSION, to_report
+from transform import PARSER_VERSION
 from transform.report import Report
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -46,14 +47,16 @@ def source_name(path: Path) -> str:
 
 def extract_bytes(data: bytes, source: str, sha256: str, isolate: bool = False) -> Report:
     """Bytes → Report; any failure becomes a failed Report carrying a specific error.
-    With `isolate`, the reader runs in a child process under the time limit (extract/isolate.py)."""
+    With `isolate`, reading, parsing and checks run in a child process under the time limit
+    (extract/isolate.py), so that `workers` documents use `workers` cores."""
+    if not isolate:
+        return document_report(data, source, sha256)
     try:
-        doc = read_isolated(data, source) if isolate else read_document(data, source)
-        return to_report(doc, source, sha256)
-    except ReadError as e:
+        return run_isolated(document_report, data, source, sha256)
+    except ReadError as e:  # the child ran over the time limit or died
         return Report(source=source, sha256=sha256, error=str(e))
-    except Exception as e:  # a bug of ours must not stop the run; the error names it
-        return Report(source=source, sha256=sha256, error=f"internal error: {type(e).__name__}: {e}"[:500])
+    except Exception as e:
+        return failed(source, sha256, "internal error", e)
 
 
 @dataclass(frozen=True)
@@ -85,11 +88,29 @@ def ingest_files(paths: list[str], raw_root: str) -> tuple[list[Item], list[Repo
 
 # No retries: a parse error is deterministic, retrying it only repeats it (network retries live in
 # the crawl flow). No Prefect cache: the warehouse is the cache (see `plan`).
-@task(name="extract-document", cache_policy=NO_CACHE)
-def extract_document(source: str, sha256: str, raw_root: str) -> Report:
-    """A document of the raw store (a local file or a crawled URL), read in a child process under
-    the per-document time limit."""
-    return extract_bytes(RawStore(raw_root).get(sha256), source, sha256, isolate=True)
+@task(name="extract-batch", cache_policy=NO_CACHE)
+def extract_batch(docs: list[tuple[str, str]], raw_root: str) -> list[Report]:
+    """(source, sha256) documents of the raw store (local files or crawled URLs), one after the other,
+    each in its own child process under the per-document time limit: one task per batch, not per document,
+    so that Prefect's per-task cost is paid once per batch. One document's failure is its own failed Report."""
+    store = RawStore(raw_root)
+    reports = []
+    for source, sha256 in docs:
+        try:
+            reports.append(extract_bytes(store.get(sha256), source, sha256, isolate=True))
+        except Exception as e:  # e.g. the raw file vanished: this document fails, the batch goes on
+            reports.append(failed(source, sha256, "extraction crashed", e))
+    return reports
+
+
+BATCH_MAX = 50
+
+
+def batches(todo: list[Item], workers: int) -> list[list[Item]]:
+    """About four batches per worker (so that a slow batch does not leave a worker idle for long),
+    of at most BATCH_MAX documents (so that progress advances and a crashed worker loses little)."""
+    size = max(1, min(BATCH_MAX, math.ceil(len(todo) / (4 * workers))))
+    return [todo[i:i + size] for i in range(0, len(todo), size)]
 
 
 @dataclass
@@ -123,23 +144,24 @@ def plan(items: list[Item], stored: dict[str, Stored], force: bool, year: int | 
 
 def extract_all(todo: list[tuple[Item, str]], raw_root: str, runner: str, workers: int | None,
                 address: str | None) -> list[Report]:
-    """Extract every planned document on the task runner; a document whose task itself broke
-    (a worker process died) becomes a failed Report, the others go on."""
+    """Extract every planned document on the task runner, in batches (see `batches`); the documents of a
+    task that itself broke (a worker process died) become failed Reports, the others go on."""
     progress.report("start", len(todo))
     if not todo:
         return []
+    chunks = batches([it for it, _ in todo], workers or os.cpu_count() or 1)
     with task_runner(runner, workers, address) as tr:
-        futures = [tr.submit(extract_document, {"source": it.source, "sha256": it.sha256, "raw_root": raw_root})
-                   for it, _ in todo]
-        for _ in as_completed(futures):
-            progress.report("advance", 1)
+        futures = [tr.submit(extract_batch, {"docs": [(it.source, it.sha256) for it in chunk], "raw_root": raw_root})
+                   for chunk in chunks]
+        sizes = {id(f): len(chunk) for f, chunk in zip(futures, chunks)}
+        for f in as_completed(futures):
+            progress.report("advance", sizes[id(f)])
         reports = []
-        for f, (it, _) in zip(futures, todo):
+        for f, chunk in zip(futures, chunks):
             try:
-                reports.append(f.result())
-            except Exception as e:
-                reports.append(Report(source=it.source, sha256=it.sha256,
-                                      error=f"extraction crashed: {type(e).__name__}: {e}"[:500]))
+                reports.extend(f.result())
+            except Exception as e:  # the task itself broke (a worker process died): its documents fail
+                reports.extend(failed(it.source, it.sha256, "extraction crashed", e) for it in chunk)
     return reports
 
 

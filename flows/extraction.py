@@ -1,0 +1,27 @@
+"""One document's bytes → its Report, in whatever process runs it.
+
+Kept apart from flows/pipeline.py (which imports Prefect) because this is what the isolated child
+process runs (extract/isolate.py): its module is preloaded in the forkserver, so it should import only
+the readers and transform/.
+"""
+from __future__ import annotations
+
+from extract.document import ReadError
+from extract.readers import read_document
+from transform import to_report
+from transform.report import Report
+
+
+def document_report(data: bytes, source: str, sha256: str) -> Report:
+    """Read, parse and check one document; any failure becomes a failed Report carrying a specific error."""
+    try:
+        return to_report(read_document(data, source), source, sha256)
+    except ReadError as e:
+        return Report(source=source, sha256=sha256, error=str(e))
+    except Exception as e:  # a bug of ours must not stop the run; the error names it
+        return failed(source, sha256, "internal error", e)
+
+
+def failed(source: str, sha256: str, what: str, e: BaseException) -> Report:
+    """A failed Report naming an unexpected exception."""
+    return Report(source=source, sha256=sha256, error=f"{what}: {type(e).__name__}: {e}"[:500])
