@@ -1,9 +1,9 @@
 """Where the per-document extraction runs: the task runner the run flow submits documents to.
 
-"local" (the default) runs `workers` extraction tasks at a time on threads of the flow's process;
-each task reads its document in a child process (extract/isolate.py: forked from a forkserver,
-under the per-document CPU limit), so the CPU-bound reading of `workers` documents proceeds on
-`workers` cores without a Prefect start-up per process. "dask" runs the tasks on a Dask cluster
+"local" (the default) runs `workers` extraction tasks (each a batch of documents) at a time on threads
+of the flow's process; each document is read and parsed in a child process (extract/isolate.py: forked
+from a forkserver, under the per-document CPU limit), so the CPU-bound work of `workers` documents
+proceeds on `workers` cores without a Prefect start-up per process. "dask" runs the tasks on a Dask cluster
 through prefect-dask: a LocalCluster of `workers` processes, or the scheduler at `address`.
 Whatever the runner, reports come back to the flow's process, which alone writes DuckDB.
 """
