@@ -29,7 +29,7 @@ def export(
     db: DbOpt = None,
 ) -> None:
     """Export the warehouse's tables and views (Excel: one sheet per view, Chinese headers)."""
-    from publish.export import FORMATS, export as run_export
+    from load.publish.export import FORMATS, export as run_export
 
     if fmt not in FORMATS:
         console.print(f"[red]--format must be one of {', '.join(FORMATS)}[/red]")
@@ -43,6 +43,6 @@ def report(
     db: DbOpt = None,
 ) -> None:
     """A self-contained HTML comparison report with charts (opens without network)."""
-    from publish.report import write_report
+    from load.publish.report import write_report
 
     console.print(str(write_report(_db(db), out)))

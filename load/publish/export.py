@@ -7,7 +7,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from publish.labels import COLUMNS, REQUEST_ROWS, SHEETS, TABLES, VIEWS
+from load.publish.labels import COLUMNS, REQUEST_ROWS, SHEETS, TABLES, VIEWS
 
 FORMATS = ("parquet", "csv", "xlsx")
 

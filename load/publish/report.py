@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 import plotly.graph_objects as go
 
-from publish.labels import COLUMNS
+from load.publish.labels import COLUMNS
 
 OUTCOMES = ("granted", "partially_granted", "denied", "unable", "not_processed", "other")
 TABLE_COLUMNS = ("agency", "year", "status", "received", "granted", "partially_granted", "denied", "unable",
