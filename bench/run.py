@@ -104,8 +104,8 @@ def run_xxgk(docs: Path, db: Path, raw: Path, log: Path, workers: int | None, pr
         rc = proc.wait()
     wall = time.perf_counter() - t0
     peak = sampler.stop()
+    _reap_orphans()  # before reading the usage, so that the orphaned readers' CPU counts
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    _reap_orphans()
     if rc not in (0, 1) or not db.exists() or "Traceback (most recent" in log.read_text(errors="replace"):
         raise SystemExit(f"xxgk run did not complete (exit {rc}); see {log}")  # exit 1 alone: a document failed
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
