@@ -29,3 +29,11 @@ def gold(name: str) -> dict:
 
 def gold_cells(doc: dict) -> dict[tuple[str, str, str], object]:
     return {(t, r, c): v for t, rows in doc.get("tables", {}).items() for r, cols in rows.items() for c, v in cols.items()}
+
+
+def query(db, sql: str) -> list[tuple]:
+    """Rows of a read-only query on a warehouse file (as an analyst would open it)."""
+    import duckdb
+
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute(sql).fetchall()

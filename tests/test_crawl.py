@@ -8,9 +8,9 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-import duckdb
 import pytest
 
+from conftest import query
 from sitesrv import Site, touch_later
 
 PINGTAN = "/zwgk/zfxxgk/zfxxgknb/"
@@ -34,14 +34,6 @@ def write_sources(path: Path, site: Site) -> Path:
         w.writerow(["平潭综合实验区党工委管委会", "福建省平潭综合实验区", "city", site.url(PINGTAN), "", "", "saved column"])
         w.writerow(["测试栏目", "测试", "county", site.url("/edge/"), "", "", "edge cases"])
     return path
-
-
-def query(db: Path, sql: str) -> list[tuple]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
 
 
 @pytest.fixture(scope="module")

@@ -4,26 +4,17 @@ from __future__ import annotations
 
 import shutil
 
-import duckdb
 import pytest
 from rich.console import Console
 from typer.testing import CliRunner
 
-from conftest import ROOT, SAMPLES
+from conftest import ROOT, SAMPLES, query
 
 DOCS = ["2019_pingtan_jjf.txt", "2021_guangzhou_tjj.txt", "2023_pingtan_gwh.html", "2023_suqian_shuyang_fgj.html",
         "2025_suqian_shuyang_xzf.txt"]
 SNAPSHOT = {"facts": "*", "checks": "*", "reports": "report_id, agency_id, agency, year, template, source, sha256, "
             "format, status, error, parser_version"}  # what a run on another runner must reproduce
 OTHER_YEARS = "select * from {t} where report_id in (select report_id from reports where year <> 2023) order by all"
-
-
-def _rows(db, sql: str) -> list[tuple]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +32,7 @@ def first(prefect_harness, corpus, tmp_path_factory):
     work = tmp_path_factory.mktemp("ops")
     db, raw = work / "w.duckdb", work / "raw"
     summary = run_flow(inputs=[str(corpus)], db=str(db), raw_root=str(raw), workers=2)
-    return db, raw, summary, {t: _rows(db, f"select {c} from {t} order by all") for t, c in SNAPSHOT.items()}
+    return db, raw, summary, {t: query(db, f"select {c} from {t} order by all") for t, c in SNAPSHOT.items()}
 
 
 def test_first_run_extracts_every_document_as_new(first):
@@ -54,12 +45,12 @@ def test_second_run_reextracts_nothing_and_touches_nothing(first, corpus):
     from flows.pipeline import run_flow
 
     db, raw, s1, _ = first
-    before = _rows(db, "select report_id, loaded_at from reports order by all")
+    before = query(db, "select report_id, loaded_at from reports order by all")
     mtime = db.stat().st_mtime_ns
     s2 = run_flow(inputs=[str(corpus)], db=str(db), raw_root=str(raw))
     assert db.stat().st_mtime_ns == mtime  # nothing changed: the warehouse file is not rewritten
     assert s2.extracted == 0 and s2.work["unchanged"] == len(DOCS)
-    assert _rows(db, "select report_id, loaded_at from reports order by all") == before
+    assert query(db, "select report_id, loaded_at from reports order by all") == before
     assert s2.by_status == s1.by_status and s2.counts == s1.counts
     assert sorted(r["received"] or 0 for r in s2.rows) == sorted(r["received"] or 0 for r in s1.rows)
 
@@ -68,20 +59,20 @@ def test_year_rerun_replaces_only_that_year(first, corpus, tmp_path):
     from flows.pipeline import run_flow
 
     db, raw, _, _ = first
-    other = {t: _rows(db, OTHER_YEARS.format(t=t)) for t in ("facts", "checks", "reports")}
-    before_2023 = dict(_rows(db, "select source, loaded_at from reports where year = 2023"))
+    other = {t: query(db, OTHER_YEARS.format(t=t)) for t in ("facts", "checks", "reports")}
+    before_2023 = dict(query(db, "select source, loaded_at from reports where year = 2023"))
     assert len(before_2023) == 2
 
     kept = run_flow(inputs=[str(corpus)], db=str(db), raw_root=str(raw), year=2023)  # unchanged: nothing to do
     assert kept.extracted == 0 and kept.work["unchanged"] == 2 and kept.other_years == len(DOCS) - 2
-    assert dict(_rows(db, "select source, loaded_at from reports where year = 2023")) == before_2023
+    assert dict(query(db, "select source, loaded_at from reports where year = 2023")) == before_2023
 
     forced = run_flow(inputs=[str(corpus)], db=str(db), raw_root=str(raw), year=2023, force=True)
     assert forced.work["forced"] == 2 and forced.extracted == 2
-    after_2023 = dict(_rows(db, "select source, loaded_at from reports where year = 2023"))
+    after_2023 = dict(query(db, "select source, loaded_at from reports where year = 2023"))
     assert after_2023.keys() == before_2023.keys()
     assert all(after_2023[k] > before_2023[k] for k in after_2023)
-    assert {t: _rows(db, OTHER_YEARS.format(t=t)) for t in other} == other  # byte for byte, loaded_at too
+    assert {t: query(db, OTHER_YEARS.format(t=t)) for t in other} == other  # byte for byte, loaded_at too
 
     # a year rerun over one 2023 document replaces the year: the other 2023 report goes, other years stay
     only = tmp_path / "only"
@@ -89,9 +80,9 @@ def test_year_rerun_replaces_only_that_year(first, corpus, tmp_path):
     shutil.copy(corpus / "2023_pingtan_gwh.html", only / "2023_pingtan_gwh.html")
     one = run_flow(inputs=[str(only)], db=str(db), raw_root=str(raw), year=2023)
     assert one.documents == 1 and one.work["new"] == 1
-    assert [s.rsplit("/", 1)[-1] for (s,) in _rows(db, "select source from reports where year = 2023")] == [
+    assert [s.rsplit("/", 1)[-1] for (s,) in query(db, "select source from reports where year = 2023")] == [
         "2023_pingtan_gwh.html"]
-    assert {t: _rows(db, OTHER_YEARS.format(t=t)) for t in other} == other
+    assert {t: query(db, OTHER_YEARS.format(t=t)) for t in other} == other
 
 
 def test_changed_document_is_reextracted(prefect_harness, corpus, tmp_path):
@@ -122,11 +113,11 @@ def test_corrupt_document_is_isolated_and_exits_1(prefect_harness, corpus, tmp_p
     result = CliRunner().invoke(app, ["run", "--input", str(d), "--db", str(db), "--workers", "2"])
     assert result.exit_code == 1, result.output
     assert "corrupt.pdf" in result.output
-    status = {s.rsplit("/", 1)[-1]: (st, e) for s, st, e in _rows(db, "select source, status, error from reports")}
+    status = {s.rsplit("/", 1)[-1]: (st, e) for s, st, e in query(db, "select source, status, error from reports")}
     assert status["corrupt.pdf"][0] == "failed" and "PDF" in status["corrupt.pdf"][1]
     assert all(st in ("ok", "flagged") for name, (st, _) in status.items() if name != "corrupt.pdf")
     assert len(status) == len(DOCS) + 1
-    assert _rows(db, "select count(*) from facts")[0][0] > 100
+    assert query(db, "select count(*) from facts")[0][0] > 100
 
     artifact = Artifact.get("xxgk-run-summary")
     assert artifact is not None
@@ -151,7 +142,7 @@ def test_dask_run_equals_default_run(first, corpus, tmp_path):
     dask_db = tmp_path / "dask.duckdb"
     s = run_flow(inputs=[str(corpus)], db=str(dask_db), raw_root=str(tmp_path / "raw"), runner="dask", workers=2)
     assert s.exit_code == 0 and s.by_status == default.by_status and s.work == default.work
-    assert {t: _rows(dask_db, f"select {c} from {t} order by all") for t, c in SNAPSHOT.items()} == snapshot
+    assert {t: query(dask_db, f"select {c} from {t} order by all") for t, c in SNAPSHOT.items()} == snapshot
 
 
 def test_summary_fits_80_columns(first):
