@@ -61,15 +61,19 @@ def test_every_cell_keeps_raw_text_and_page(name):
 def test_exact_documents_are_complete():
     """Documents whose layout is fully readable give every gold cell (no cell left out)."""
     for name in ["2021_guangzhou_tjj.txt", "2023_huaian_hongze_qzf.pdf", "2019_shanghai_szfbgt.html",
-                 "2023_suqian_shuyang_fgj.html", "2023_pingtan_gwh.html", "2025_suqian_shuyang_xzf.txt"]:
+                 "2023_suqian_shuyang_fgj.html", "2023_pingtan_gwh.html", "2025_suqian_shuyang_xzf.txt",
+                 "2025_shanghai_szfbgt.md"]:
         assert set(extract(name).cells) == set(gold_cells(gold(name))), name
 
 
-def test_moved_column_is_left_out_and_named():
-    """The markdown copy moved 本年废止件数 out of table 二: those rows are absent and warned, not shifted."""
-    report = extract("2025_shanghai_szfbgt.md")
-    assert not any(k[1] in ("rules", "normative_docs") for k in report.cells)
-    assert any(w.startswith("active/rules:") and "cells left out" in w for w in report.warnings)
+def test_moved_column_is_put_back_from_its_notes_and_named():
+    """The markdown copy printed 本年废止件数 (each value with a note) as text before table 二: the
+    values go back under the column the notes name (含自然失效), with a warning for each."""
+    report, want = extract("2025_shanghai_szfbgt.md"), gold_cells(gold("2025_shanghai_szfbgt.md"))
+    for row in ("rules", "normative_docs"):
+        for col in ("issued", "repealed", "in_force"):
+            assert report.get("active", row, col) == want[("active", row, col)]
+        assert any(w.startswith(f"active/{row}/repealed:") and "outside the table" in w for w in report.warnings)
     assert report.status == "flagged" and report.confidence < 1
 
 

@@ -145,6 +145,38 @@ def test_too_few_values_leave_the_row_out_with_a_warning():
     assert r.status == "flagged"
 
 
+_MOVED = ("二、主动公开政府信息情况\n第二十条第（一）项\n{a}\n（其中修订 16 件）\n{b}\n（{note} 29 件）\n"
+          "| 信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数 |\n|---|---|---|---|\n"
+          "| 规章 | 22 | 235 |\n|---|---|---|\n| 行政规范性文件 | 34 | 189 |\n|---|---|---|\n")
+
+
+def test_markdown_cells_with_notes_moved_before_the_table_go_back_under_the_column_named():
+    r = text_report(_MOVED.format(a=7, b=55, note="含自然失效"), "r.md")
+    assert active(r, "rules") == {"issued": 22, "repealed": 7, "in_force": 235}
+    assert active(r, "normative_docs") == {"issued": 34, "repealed": 55, "in_force": 189}
+    assert any(w.startswith("active/normative_docs/repealed:") and "outside the table" in w for w in r.warnings)
+
+
+def test_moved_cells_whose_notes_name_no_column_stay_out():
+    r = text_report(_MOVED.format(a=7, b=55, note="其中调整"), "r.md")
+    assert active(r, "rules") == {} and active(r, "normative_docs") == {}
+    assert any(w.startswith("active/rules:") and "cells left out" in w for w in r.warnings)
+
+
+def test_moved_cells_fewer_than_the_short_rows_stay_out():
+    r = text_report(_MOVED.format(a="", b=55, note="含自然失效").replace("\n\n（其中修订 16 件）", ""), "r.md")
+    assert active(r, "rules") == {} and active(r, "normative_docs") == {}
+
+
+def test_cell_with_a_note_under_its_number_reads_the_number():
+    r = html_report(tds("信息内容", "本年制发件数", "本年废止件数", "现行有效件数")
+                    + tds("规章", "22", "22<br>（其中修订16件）", "235")
+                    + tds("行政规范性文件", "34", "55（含自然失效29件）", "189"))
+    assert active(r, "rules") == {"issued": 22, "repealed": 22, "in_force": 235}
+    assert active(r, "normative_docs") == {"issued": 34, "repealed": 55, "in_force": 189}
+    assert r.cells[("active", "normative_docs", "repealed")].raw == "55(含自然失效29件)"  # NFKC
+
+
 def test_values_read_as_printed():
     assert parse_value("251000元").value == 251000
     assert parse_value("１２").value == 12 and parse_value("1,234").value == 1234

@@ -6,7 +6,7 @@ from transform.checks import run_checks
 from transform.parse import parse
 from transform.report import Report
 
-PARSER_VERSION = "0.3.0"
+PARSER_VERSION = "0.4.0"
 
 
 def to_report(doc: Document, source: str = "", sha256: str = "") -> Report:

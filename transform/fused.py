@@ -19,7 +19,7 @@ from decimal import Decimal
 
 from transform.numbers import parse_value
 from transform.report import Cell, Report
-from transform.schema import APPLICANT_COLS, Table
+from transform.schema import APPLICANT_COLS, STOCK_BOUNDS, Table
 
 _PART = re.compile(r"[+-]?(?:0|[1-9]\d*)(?:\.\d+)?")
 _PIECE = re.compile(r"[+-]?[\d.]+")
@@ -302,6 +302,7 @@ def resolve_fused(
             _warn_rows(report, table, run, f"cannot be read as {len(run.cells)} cells; cells left out")
             continue
         ok = _prefer_prose(report, table, run, ok, hints or {})
+        ok = _prefer_stock(report, table, run, ok)
         cands.append(ok)
         live.append(run)
     solved = {k for run in live for k in run.cells}
@@ -335,6 +336,29 @@ def _prefer_prose(report: Report, table: Table, run: FusedRun, ok: list[Split],
             report.warnings.append(
                 f"{table.key}/{k[0]}/{k[1]}: digits {run.text!r} fused; split chosen with the report's text "
                 f"({'/'.join(sorted(hints[k]))})")
+    return ok
+
+
+def _prefer_stock(report: Report, table: Table, run: FusedRun, ok: list[Split]) -> list[Split]:
+    """Keep the readings in which no row's stock is below its inflow less its outflow (STOCK_BOUNDS),
+    when some but not all readings break it."""
+    position = {k: i for i, k in enumerate(run.cells)}
+    for row in run.rows:
+        for stock, inflow, outflow in STOCK_BOUNDS:
+            keys = [(row, c) for c in (stock, inflow, outflow) if c]
+            if not all(k in position for k in keys):
+                continue
+
+            def holds(split: Split) -> bool:
+                s, i, *o = (_num(split[position[k]]) for k in keys)
+                return None in (s, i, *o) or s >= i - sum(o)
+
+            chosen = [s for s in ok if holds(s)]
+            if chosen and len(chosen) < len(ok):
+                ok = chosen
+                report.warnings.append(
+                    f"{table.key}/{row}: digits {run.text!r} fused; readings with {stock} below {inflow}"
+                    f"{' - ' + outflow if outflow else ''} dropped")
     return ok
 
 

@@ -9,6 +9,8 @@ from transform.labels import nfkc
 NA_MARKS = {"/", "／", "—", "——", "-", "--", "－", "–", "无", "\\", "×", "不适用"}
 _UNIT = re.compile(r"(万元|元|件|个|项|次|条|人次)$")
 _SPACE = re.compile(r"\s+")
+# a note printed under the number in the same cell: 22（其中修订16件）, 55(含自然失效29件)
+_NOTE = re.compile(r"[（(](?:其中|含|包括)[^（()）]*[）)]$")
 NUMBER = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
 THOUSANDS = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")  # '1,234' — but '12,34' is two cells run together
 
@@ -33,7 +35,7 @@ def parse_value(raw: str) -> Value | None:
         return Value(None, "blank", raw or "")
     if t in NA_MARKS:
         return Value(None, "na", raw)
-    t = _UNIT.sub("", t)
+    t = _UNIT.sub("", _NOTE.sub("", t))
     if t.startswith("+"):
         t = t[1:]
     if "," in t:

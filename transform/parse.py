@@ -15,6 +15,7 @@ from transform.labels import nfkc, norm, similarity, starts_label
 from transform.numbers import parse_value
 from transform.report import Cell, Report
 from transform.fused import FusedRun, prose_hints, resolve_fused
+from transform.moved import NotedValue, noted_values, put_back
 from transform.tokens import Segment, text_segments
 from transform.schema import (
     ACTIVE_2019, ACTIVE_2021, REQUESTS_2021, REQUESTS_OTHER_AS_ONE, REVIEW_LITIGATION, Row, Table, tables_for,
@@ -180,10 +181,12 @@ def _gap_row(table: Table, segs: list[Segment], k: int, cursor: int, group: str)
     return None
 
 
-def map_rows(report: Report, table: Table, segs: list[Segment], hints: dict | None = None) -> None:
+def map_rows(report: Report, table: Table, segs: list[Segment], hints: dict | None = None,
+             notes: list[NotedValue] | None = None) -> None:
     cursor, group, header = 0, "", []
     seen: set[str] = set()
     pending: list[FusedRun] = []
+    short: list[tuple[str, Segment]] = []  # grid rows one value short, while noted values sit outside the table
     for k, seg in enumerate(segs):
         text = norm(seg.label)
         for g in ("不予公开", "无法提供", "不予处理", "其他处理"):
@@ -222,6 +225,10 @@ def map_rows(report: Report, table: Table, segs: list[Segment], hints: dict | No
             pending.append(FusedRun([(row.key, c) for c in row.cols], seg.values, seg.page))
             cursor = i + 1
             continue
+        if vals is None and notes and seg.grid and len(printed) == n - 1 == len(row.cols) - 1:
+            short.append((row.key, seg))
+            cursor = i + 1
+            continue
         if vals is None:
             # the row may be a header echo ('总计' over numbers of the next row): only warn for printed numbers
             report.warnings.append(
@@ -234,11 +241,30 @@ def map_rows(report: Report, table: Table, segs: list[Segment], hints: dict | No
             missing = [c for c in row.cols if c not in cols]
             report.warnings.append(f"{table.key}/{row.key}: columns {missing} not printed; cells left out")
         cursor = i + 1
+    if short:
+        _put_back_moved(report, table, short, notes or [])
     if pending:
         resolve_fused(report, table, pending, hints)
     for row in table.rows:
         if row.key not in seen:
             report.warnings.append(f"{table.key}/{row.key}: row not found")
+
+
+def _put_back_moved(report: Report, table: Table, short: list[tuple[str, Segment]], notes: list[NotedValue]) -> None:
+    """Rows one value short get back the noted values printed outside the table (see transform.moved)."""
+    printed = [(key, [v for v in seg.values if v.strip()]) for key, seg in short]
+    columns = put_back(table, printed, notes)
+    for i, ((key, seg), (_, values)) in enumerate(zip(short, printed)):
+        cols = table.row(key).cols
+        if columns is None:
+            report.warnings.append(
+                f"{table.key}/{key}: {len(values)} values for {len(cols)} cells ({' | '.join(values)}); cells left out")
+            continue
+        col, note = columns[i], notes[i]
+        _fill(report, table, key, tuple(c for c in cols if c != col), values, seg.page)
+        _fill(report, table, key, (col,), [note.raw], note.page)
+        report.warnings.append(f"{table.key}/{key}/{col}: {note.raw} ({note.note}) printed outside the table; "
+                               "put back under the column its note names")
 
 
 def map_review(report: Report, table: Table, segs: list[Segment]) -> None:
@@ -338,7 +364,7 @@ def parse(doc: Document, source: str = "", sha256: str = "") -> Report:
         if key == "review_litigation":
             map_review(report, table, segs)
         else:
-            map_rows(report, table, segs, prose_hints(body))
+            map_rows(report, table, segs, prose_hints(body), noted_values(sections.get(key, [])))
     if not report.cells:
         report.error = "no standard tables found"
     return report

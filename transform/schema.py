@@ -91,6 +91,14 @@ ACTIVE_2019 = Table(
     ACTIVE_COLS_2019,
 )
 
+# A stock at year end is at least what came in this year less what went out: X2 of SPEC §3 with the
+# previous year's stock ≥ 0 (对外公开总数量 counts this year's 本年新公开数量 too). Reports are not held
+# to it; it only chooses among readings of fused digits that all fit the table's arithmetic.
+STOCK_BOUNDS = (  # (row cols: stock, inflow, outflow or "")
+    ("in_force", "issued", "repealed"),
+    ("total_published", "published", ""),
+)
+
 # --- table 三: 收到和处理政府信息公开申请情况 ----------------------------------
 
 REQUEST_COLS = {
