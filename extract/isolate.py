@@ -2,16 +2,21 @@
 
 A reader stuck in CPU-bound work (pdfplumber on a pathological PDF) cannot be
 interrupted from a thread, and one that crashes the interpreter (a C extension
-fault, memory exhaustion) would take the whole run down. Each document is read in
-a child forked from a forkserver that has the readers preloaded, so the cost per
-document is a fork. The limit is CPU time (RLIMIT_CPU: the kernel stops the child),
-so a busy machine slows documents down without failing them; a wall-clock backstop
-catches a child that hangs without computing. At most one child per core runs at once.
+fault, memory exhaustion) would take the whole run down. Documents are read in
+a child forked from a forkserver that has the readers preloaded. A child serves
+one document after another (a fork per document cost more than reading most text
+copies) and is replaced after JOBS_PER_CHILD documents, so what one document
+leaves in memory does not accumulate. The limit is CPU time (RLIMIT_CPU, raised
+before each document to what the child has used plus the limit: the kernel stops
+the child), so a busy machine slows documents down without failing them; a
+wall-clock backstop catches a child that hangs without computing. Each thread has
+its own child, and at most one child per core computes at once.
 `run_isolated` runs any picklable function of the document this way: the flow runs its whole
 bytes → Report step there, so parsing too runs on as many cores as there are workers.
 """
 from __future__ import annotations
 
+import atexit
 import math
 import multiprocessing as mp
 import os
@@ -30,6 +35,7 @@ from extract.limits import document_timeout
 _CTX = mp.get_context("forkserver")
 _SLOTS = threading.BoundedSemaphore(os.cpu_count() or 2)
 WALL_FACTOR = 5  # wall-clock backstop: this many times the CPU limit, plus a minute
+JOBS_PER_CHILD = 50
 T = TypeVar("T")
 
 
@@ -44,18 +50,79 @@ def _preload(extra: str) -> list[str]:
     return sorted(names)
 
 
-def _child(conn: Connection, func: Callable[..., object], args: tuple, cpu_seconds: float) -> None:
-    limit = math.ceil(cpu_seconds)
-    resource.setrlimit(resource.RLIMIT_CPU, (limit, limit + 5))  # SIGXCPU at `limit` s, SIGKILL 5 s later
-    try:
-        result: tuple[str, object] = ("ok", func(*args))
-    except BaseException as e:  # sent to the parent, which raises it there
-        result = ("raise", e)
-    try:
-        conn.send(result)
-    except Exception as e:  # an exception that does not pickle
-        conn.send(("raise", RuntimeError(f"{type(result[1]).__name__}: {result[1]}; unpicklable: {e}")))
-    conn.close()
+def _cpu_used() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _serve(conn: Connection) -> None:
+    """The child: run (func, args, cpu_seconds) jobs until the parent closes the pipe."""
+    while True:
+        try:
+            func, args, cpu_seconds = conn.recv()
+        except EOFError:
+            return
+        hard = resource.getrlimit(resource.RLIMIT_CPU)[1]
+        limit = math.ceil(_cpu_used() + cpu_seconds)
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        resource.setrlimit(resource.RLIMIT_CPU, (limit, hard))  # SIGXCPU past the limit
+        try:
+            result: tuple[str, object] = ("ok", func(*args))
+        except BaseException as e:  # sent to the parent, which raises it there
+            result = ("raise", e)
+        try:
+            conn.send(result)
+        except Exception as e:  # an exception that does not pickle
+            conn.send(("raise", RuntimeError(f"{type(result[1]).__name__}: {result[1]}; unpicklable: {e}")))
+
+
+class _Child:
+    """One reader child and the parent's end of its pipe."""
+
+    def __init__(self) -> None:
+        self.conn, child_end = _CTX.Pipe()
+        self.proc = _CTX.Process(target=_serve, args=(child_end,), daemon=True)
+        self.proc.start()
+        child_end.close()
+        self.jobs = 0
+
+    def run(self, func: Callable[..., object], args: tuple, timeout: float) -> tuple[str, object]:
+        """The job's ("ok", result) or ("raise", exception); ReadError when the child dies or hangs
+        (the child is then gone: the caller starts another)."""
+        self.jobs += 1
+        self.conn.send((func, args, timeout))
+        wall = timeout * WALL_FACTOR + 60
+        if not self.conn.poll(wall):
+            self.close()
+            raise ReadError(f"timed out: no result after {wall:g} s (XXGK_DOC_TIMEOUT={timeout:g})")
+        try:
+            return self.conn.recv()
+        except EOFError:
+            self.proc.join(10)
+            code = self.proc.exitcode
+            self.close()
+            if code == -signal.SIGXCPU:
+                raise ReadError(f"timed out: reading took over {timeout:g} s of CPU (XXGK_DOC_TIMEOUT)") from None
+            if code == -signal.SIGKILL:
+                raise ReadError("reader process killed: out of memory, or far over the CPU limit") from None
+            raise ReadError(f"reader process died (exit code {code})") from None
+
+    def close(self) -> None:
+        self.conn.close()  # the child's recv() ends: it exits
+        self.proc.join(1)
+        if self.proc.is_alive():
+            self.proc.kill()
+            self.proc.join()
+
+    @property
+    def alive(self) -> bool:
+        return not self.conn.closed and self.proc.is_alive()
+
+
+_local = threading.local()
+_children: set[_Child] = set()
+_children_lock = threading.Lock()
 
 
 def read_isolated(data: bytes, name: str = "", timeout: float | None = None) -> Document:
@@ -66,39 +133,44 @@ def read_isolated(data: bytes, name: str = "", timeout: float | None = None) -> 
 
 
 def run_isolated(func: Callable[..., T], *args: object, timeout: float | None = None) -> T:
-    """`func(*args)` in a child process (`func` a module-level function, so that it pickles by name);
-    raises what `func` raised, or ReadError when it uses over `timeout` s of CPU or dies."""
+    """`func(*args)` in this thread's reader child (`func` a module-level function, so that it pickles
+    by name); raises what `func` raised, or ReadError when it uses over `timeout` s of CPU or dies."""
     if mp.current_process().daemon:  # a daemonic worker (a Dask cluster started elsewhere) may not fork: no limit
         return func(*args)
     timeout = document_timeout() if timeout is None else timeout
     _CTX.set_forkserver_preload(_preload(func.__module__))  # takes effect when the server starts, on the first call
     with _SLOTS:
-        kind, payload = _run_child(func, args, timeout)
+        kind, payload = _child().run(func, args, timeout)
     if kind == "raise":
         raise payload  # type: ignore[misc]
     return payload  # type: ignore[return-value]
 
 
-def _run_child(func: Callable[..., object], args: tuple, timeout: float) -> tuple[str, object]:
-    recv, send = _CTX.Pipe(duplex=False)
-    proc = _CTX.Process(target=_child, args=(send, func, args, timeout), daemon=True)
-    proc.start()
-    send.close()
-    wall = timeout * WALL_FACTOR + 60
-    try:
-        if not recv.poll(wall):
-            raise ReadError(f"timed out: no result after {wall:g} s (XXGK_DOC_TIMEOUT={timeout:g})")
-        try:
-            return recv.recv()
-        except EOFError:
-            proc.join(10)
-            if proc.exitcode == -signal.SIGXCPU:
-                raise ReadError(f"timed out: reading took over {timeout:g} s of CPU (XXGK_DOC_TIMEOUT)") from None
-            if proc.exitcode == -signal.SIGKILL:
-                raise ReadError("reader process killed: out of memory, or far over the CPU limit") from None
-            raise ReadError(f"reader process died (exit code {proc.exitcode})") from None
-    finally:
-        recv.close()
-        if proc.is_alive():
-            proc.kill()
-        proc.join()
+def _child() -> _Child:
+    """This thread's reader child: a new one when there is none, it died, or it has served JOBS_PER_CHILD."""
+    child: _Child | None = getattr(_local, "child", None)
+    if child is not None and (not child.alive or child.jobs >= JOBS_PER_CHILD):
+        _forget(child)
+        child = None
+    if child is None:
+        child = _local.child = _Child()
+        with _children_lock:
+            _children.add(child)
+    return child
+
+
+def _forget(child: _Child) -> None:
+    child.close()
+    with _children_lock:
+        _children.discard(child)
+
+
+def close_children() -> None:
+    """End every reader child (a run's extraction is over; threads that owned them may be gone)."""
+    with _children_lock:
+        children = list(_children)
+    for child in children:
+        _forget(child)
+
+
+atexit.register(close_children)

@@ -81,20 +81,32 @@ def run(
     raise typer.Exit(summary.exit_code)
 
 
+SUMMARY_ROWS = 40  # documents listed one per line; a larger run lists the ones needing attention first
+
+
 def print_summary(summary) -> None:
-    """The run summary; fits an 80-column terminal (long agency and file names are shortened)."""
+    """The run summary; fits an 80-column terminal (long agency and file names are shortened).
+    A run of thousands of documents lists SUMMARY_ROWS of them (failed, then flagged, …) and says
+    how to query the rest: a screenful is read, a table of thousands is not (and took seconds to print)."""
     t = Table(title=f"xxgk: {summary.documents} documents → {summary.db}", title_justify="left",
               box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
     t.add_column("agency", overflow="fold", min_width=8)  # names fold or shorten; figures never do
     for col in ("year", "tpl", "status", "recv", "grant", "chk✗", "conf"):
         t.add_column(col, justify="left" if col in ("tpl", "status") else "right", no_wrap=True)
     t.add_column("source", overflow="ellipsis", min_width=8)
-    for r in sorted(summary.rows, key=lambda r: (str(r["agency"]), r["year"] or 0, r["source"])):
+    rows = sorted(summary.rows, key=lambda r: (str(r["agency"]), r["year"] or 0, r["source"]))
+    if len(rows) > SUMMARY_ROWS:
+        attention = {"failed": 0, "flagged": 1, "skipped": 2, "ok": 3}
+        rows = sorted(rows, key=lambda r: (attention[r["status"]], r["confidence"]))[:SUMMARY_ROWS]
+    for r in rows:
         color = {"ok": "green", "flagged": "yellow", "failed": "red", "skipped": "dim"}[r["status"]]
         t.add_row(escape(str(r["agency"] or "—")), str(r["year"] or "—"), str(r["template"] or "—"),
                   f"[{color}]{r['status']}[/{color}]", _fmt(r["received"]), _fmt(r["granted"]),
                   str(r["checks_failed"]), f"{r['confidence']:.2f}", escape(Path(r["source"]).name))
     console.print(t)
+    if len(summary.rows) > len(rows):
+        console.print(f"… {len(summary.rows) - len(rows)} more documents: xxgk sql \"select source, status, confidence "
+                      "from reports order by confidence\"")
     console.print("status: " + ", ".join(f"{k} {v}" for k, v in sorted(summary.by_status.items())))
     w = summary.work
     console.print(f"extracted {summary.extracted} (new {w['new']}, changed {w['changed']}, reparsed {w['reparsed']}, "

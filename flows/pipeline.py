@@ -14,9 +14,10 @@ from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import as_completed
+from prefect.utilities.annotations import quote
 
 from extract.document import ReadError
-from extract.isolate import run_isolated
+from extract.isolate import close_children, run_isolated
 from extract.limits import read_file
 from extract.rawstore import RawStore
 from extract.sources import discover
@@ -162,6 +163,7 @@ def extract_all(todo: list[tuple[Item, str]], raw_root: str, runner: str, worker
                 reports.extend(f.result())
             except Exception as e:  # the task itself broke (a worker process died): its documents fail
                 reports.extend(failed(it.source, it.sha256, "extraction crashed", e) for it in chunk)
+    close_children()  # the local runner's threads are gone; their reader children go too
     return reports
 
 
@@ -226,7 +228,8 @@ def run_flow(inputs: list[str] | None = None, db: str | None = None, year: int |
         work.other_years += sum(1 for r in reports if r.year != year)
         reports = [r for r in reports if r.year == year]
     if reports or year is not None or not Path(db).exists():
-        counts = load_reports(reports, db, year, [s.report_id for s in work.kept])
+        # quote: Prefect would otherwise walk every cell of every report looking for futures (35 s at 2,000 documents)
+        counts = load_reports(quote(reports), db, year, quote([s.report_id for s in work.kept]))
     else:  # nothing changed: the warehouse file is left as it is
         counts = warehouse_counts(db)
     summary = summarize([report_row(r, why[r.source]) for r in reports] + [stored_row(s) for s in work.kept],

@@ -35,3 +35,41 @@ def test_a_daemonic_worker_reads_in_process():
     p.start()
     assert q.get(timeout=120) == "html"
     p.join(60)
+
+
+def _pid(_: object = None) -> int:
+    import os
+
+    return os.getpid()
+
+
+def _spin(seconds: float) -> None:
+    import time
+
+    end = time.process_time() + seconds
+    while time.process_time() < end:
+        pass
+
+
+def test_one_child_serves_document_after_document_and_is_replaced_in_time(monkeypatch):
+    """A fork per document cost more than reading most text copies: a child serves several, then a fresh one."""
+    from extract import isolate
+
+    monkeypatch.setattr(isolate, "JOBS_PER_CHILD", 3)
+    isolate.close_children()
+    pids = [isolate.run_isolated(_pid, i) for i in range(6)]
+    assert pids[0] == pids[1] == pids[2] != pids[3] == pids[4] == pids[5]
+
+
+def test_cpu_limit_counts_per_document_in_a_reused_child():
+    """The limit is raised before each document: a child that already used CPU still gives the next
+    document its whole limit, and one over it stops that document only."""
+    from extract import isolate
+
+    isolate.close_children()
+    for _ in range(3):
+        isolate.run_isolated(_spin, 0.8, timeout=2)  # 2.4 s of CPU in one child, each job under 2 s
+    first = isolate.run_isolated(_pid)
+    with pytest.raises(ReadError, match="took over 1 s of CPU"):
+        isolate.run_isolated(_spin, 5.0, timeout=1)
+    assert isolate.run_isolated(_pid) != first  # a fresh child for the next document

@@ -3,6 +3,7 @@ the run artifact, the 80-column summary and the nightly deployment."""
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 import pytest
 from rich.console import Console
@@ -210,3 +211,17 @@ def test_plan_reasons():
     assert [s.source for s in p.kept] == ["same", "old"]
     p = plan(items, db, force=True, year=2023)
     assert [w for _, w in p.todo] == ["new", "changed", "reparsed", "forced"] and p.kept == [] and p.other_years == 1
+
+
+def test_summary_of_a_large_run_lists_the_documents_needing_attention_first(first, monkeypatch):
+    from flows import cli
+
+    _, _, s, _ = first
+    monkeypatch.setattr(cli, "SUMMARY_ROWS", 2)
+    console = Console(width=200, record=True, force_terminal=False)
+    monkeypatch.setattr(cli, "console", console)
+    cli.print_summary(s)
+    text = console.export_text()
+    worst = sorted(s.rows, key=lambda r: ({"failed": 0, "flagged": 1, "skipped": 2, "ok": 3}[r["status"]], r["confidence"]))
+    assert Path(worst[0]["source"]).name in text and Path(worst[-1]["source"]).name not in text
+    assert f"… {len(s.rows) - 2} more documents" in text
