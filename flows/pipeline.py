@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -143,36 +144,43 @@ def plan(items: list[Item], stored: dict[str, Stored], force: bool, year: int | 
     return out
 
 
-def extract_all(todo: list[tuple[Item, str]], raw_root: str, runner: str, workers: int | None,
-                address: str | None) -> list[Report]:
-    """Extract every planned document on the task runner, in batches (see `batches`); the documents of a
-    task that itself broke (a worker process died) become failed Reports, the others go on."""
-    progress.report("start", len(todo))
+def extracted_batches(todo: list[tuple[Item, str]], raw_root: str, runner: str, workers: int | None,
+                      address: str | None) -> Iterator[list[Report]]:
+    """Extract every planned document on the task runner, in batches (see `batches`), yielding each batch's
+    Reports as it completes, so that they are loaded and dropped while the others are read; the documents
+    of a task that itself broke (a worker process died) become failed Reports, the others go on."""
     if not todo:
-        return []
+        return
     chunks = batches([it for it, _ in todo], workers or os.cpu_count() or 1)
-    with task_runner(runner, workers, address) as tr:
-        futures = [tr.submit(extract_batch, {"docs": [(it.source, it.sha256) for it in chunk], "raw_root": raw_root})
-                   for chunk in chunks]
-        sizes = {id(f): len(chunk) for f, chunk in zip(futures, chunks)}
-        for f in as_completed(futures):
-            progress.report("advance", sizes[id(f)])
-        reports = []
-        for f, chunk in zip(futures, chunks):
-            try:
-                reports.extend(f.result())
-            except Exception as e:  # the task itself broke (a worker process died): its documents fail
-                reports.extend(failed(it.source, it.sha256, "extraction crashed", e) for it in chunk)
-    close_children()  # the local runner's threads are gone; their reader children go too
-    return reports
+    try:
+        with task_runner(runner, workers, address) as tr:
+            futures = [tr.submit(extract_batch, {"docs": [(it.source, it.sha256) for it in chunk], "raw_root": raw_root})
+                       for chunk in chunks]
+            chunk_of = {id(f): chunk for f, chunk in zip(futures, chunks)}
+            for f in as_completed(futures):
+                chunk = chunk_of.pop(id(f))
+                try:
+                    reports = f.result()
+                except Exception as e:  # the task itself broke (a worker process died): its documents fail
+                    reports = [failed(it.source, it.sha256, "extraction crashed", e) for it in chunk]
+                progress.report("advance", len(chunk))
+                yield reports
+    finally:
+        close_children()  # the local runner's threads are gone; their reader children go too
 
 
-@task(name="load-warehouse", cache_policy=NO_CACHE)
-def load_reports(reports: list[Report], db: str, year: int | None, keep: list[str]) -> dict[str, int]:
-    """The one writer of DuckDB: runs in the flow's process whatever the runner."""
-    with warehouse.writing(db) as con:  # a private copy, swapped in atomically: readers never wait
-        warehouse.load(con, (report_rows(r, PARSER_VERSION) for r in reports), replace_year=year, keep=keep)
-        return warehouse.counts(con)
+@task(name="load-batch", cache_policy=NO_CACHE)
+def load_batch(loading: warehouse.Load, reports: list[Report]) -> None:
+    """Rows of a batch of reports into the open load (the one writer of DuckDB: runs in the flow's process
+    whatever the runner)."""
+    loading.add(report_rows(r, PARSER_VERSION) for r in reports)
+
+
+@task(name="publish-warehouse", cache_policy=NO_CACHE)
+def publish_load(loading: warehouse.Load) -> dict[str, int]:
+    """Derive agencies and primary reports and commit; warehouse.writing then swaps the private copy in."""
+    loading.finish()
+    return warehouse.counts(loading.con)
 
 
 def warehouse_counts(db: str) -> dict[str, int]:
@@ -219,20 +227,31 @@ def run_flow(inputs: list[str] | None = None, db: str | None = None, year: int |
         items += local
     stored = stored_reports(db, [it.source for it in items] + [r.source for r in unreadable])
     work = plan(items, stored, force, year)
-    extracted = extract_all(work.todo, raw_root, runner, workers, address)
     why = {it.source: w for it, w in work.todo}
     why.update({r.source: "changed" if r.source in stored else "new" for r in unreadable})
     attachments = {it.source: it.attachments for it in items}
-    reports = [wrapper_page(r, attachments.get(r.source, ())) for r in extracted] + unreadable
-    if year is not None:  # new documents had to be read to learn their year; only Y's are loaded
-        work.other_years += sum(1 for r in reports if r.year != year)
-        reports = [r for r in reports if r.year == year]
-    if reports or year is not None or not Path(db).exists():
-        # quote: Prefect would otherwise walk every cell of every report looking for futures (35 s at 2,000 documents)
-        counts = load_reports(quote(reports), db, year, quote([s.report_id for s in work.kept]))
+    rows: list[dict] = []
+
+    def loadable(reports: list[Report]) -> list[Report]:
+        reports = [wrapper_page(r, attachments.get(r.source, ())) for r in reports]
+        if year is not None:  # new documents had to be read to learn their year; only Y's are loaded
+            work.other_years += sum(1 for r in reports if r.year != year)
+            reports = [r for r in reports if r.year == year]
+        rows.extend(report_row(r, why[r.source]) for r in reports)
+        return reports
+
+    progress.report("start", len(work.todo))
+    if work.todo or unreadable or year is not None or not Path(db).exists():
+        with warehouse.writing(db) as con:  # a private copy, swapped in atomically: readers never wait
+            loading = warehouse.Load(con, replace_year=year, keep=[s.report_id for s in work.kept])
+            # quote(): Prefect would otherwise walk every cell of every report looking for futures
+            load_batch(quote(loading), quote(loadable(unreadable)))
+            for reports in extracted_batches(work.todo, raw_root, runner, workers, address):
+                load_batch(quote(loading), quote(loadable(reports)))
+            counts = publish_load(quote(loading))
     else:  # nothing changed: the warehouse file is left as it is
         counts = warehouse_counts(db)
-    summary = summarize([report_row(r, why[r.source]) for r in reports] + [stored_row(s) for s in work.kept],
+    summary = summarize(rows + [stored_row(s) for s in work.kept],
                         counts, db, year, work.other_years)
     create_markdown_artifact(markdown=to_markdown(summary), key="xxgk-run-summary",
                              description=f"xxgk run: {summary.documents} documents")

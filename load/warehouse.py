@@ -102,39 +102,65 @@ def refresh_agencies(con: duckdb.DuckDBPyConnection, resolver: Resolver | None =
     con.unregister("_ids")
 
 
+class Load:
+    """One load, fed batch by batch as documents are extracted, in one transaction: each report replaces
+    its earlier rows; with `replace_year`, every earlier report of that year goes too, except the ids
+    in `keep` (reports of that year the caller found unchanged). `finish` derives the agency dimension
+    and the primary report of each agency and year again and commits. Batches go into DuckDB as they
+    come, so a run holds one batch of reports in memory, not all of them."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, replace_year: int | None = None,
+                 resolver: Resolver | None = None, keep: Iterable[str] = ()) -> None:
+        self.con, self.resolver, self.reports = con, resolver, 0
+        con.execute("BEGIN TRANSACTION")
+        if replace_year is not None:
+            con.register("_keep", pd.DataFrame({"report_id": list(keep)}, dtype="string"))
+            stale = (f"SELECT report_id FROM reports WHERE year = {int(replace_year)}"
+                     " AND report_id NOT IN (SELECT report_id FROM _keep)")
+            self._execute_all(f"DELETE FROM {{t}} WHERE report_id IN ({stale})")
+            con.unregister("_keep")
+
+    def add(self, batches: Iterable[dict[str, list[dict[str, Any]]]]) -> None:
+        """Rows of some reports (load/rows.py), replacing any earlier rows of the same reports."""
+        merged: dict[str, list[dict[str, Any]]] = {t: [] for t in ("reports", "facts", "checks")}
+        for b in batches:
+            for t, rows in b.items():
+                merged[t].extend(rows)
+        if not merged["reports"]:
+            return
+        self.con.register("_ids", pd.DataFrame({"report_id": [r["report_id"] for r in merged["reports"]]},
+                                               dtype="string"))
+        self._execute_all("DELETE FROM {t} WHERE report_id IN (SELECT report_id FROM _ids)")
+        self.con.unregister("_ids")
+        for t in ("reports", "facts", "checks"):
+            _insert(self.con, t, merged[t])
+        self.reports += len(merged["reports"])
+
+    def finish(self) -> None:
+        refresh_agencies(self.con, self.resolver)
+        primary.mark(self.con)
+        _crash_point()
+        self.con.execute("COMMIT")
+
+    def abort(self) -> None:
+        self.con.execute("ROLLBACK")
+
+    def _execute_all(self, sql: str) -> None:
+        for t in ("facts", "checks", "reports"):
+            self.con.execute(sql.format(t=t))
+
+
 def load(con: duckdb.DuckDBPyConnection, batches: Iterable[dict[str, list[dict[str, Any]]]],
          replace_year: int | None = None, resolver: Resolver | None = None, keep: Iterable[str] = ()) -> int:
-    """Load report row batches in one transaction: each report replaces its earlier rows;
-    with `replace_year`, every earlier report of that year goes too, except the ids in `keep`
-    (reports of that year the caller found unchanged). Then the agency dimension and the
-    primary report of each agency and year are derived again. Returns reports loaded."""
-    merged: dict[str, list[dict[str, Any]]] = {t: [] for t in ("reports", "facts", "checks")}
-    for b in batches:
-        for t, rows in b.items():
-            merged[t].extend(rows)
-    ids = [r["report_id"] for r in merged["reports"]]
-    con.execute("BEGIN TRANSACTION")
+    """Load report row batches in one transaction (see `Load`). Returns reports loaded."""
+    loading = Load(con, replace_year, resolver, keep)
     try:
-        con.register("_ids", pd.DataFrame({"report_id": ids}, dtype="string"))
-        con.register("_keep", pd.DataFrame({"report_id": list(keep)}, dtype="string"))
-        stale = "SELECT report_id FROM _ids"
-        if replace_year is not None:
-            stale += (f" UNION SELECT report_id FROM reports WHERE year = {int(replace_year)}"
-                      " AND report_id NOT IN (SELECT report_id FROM _keep)")
-        for t in ("facts", "checks", "reports"):
-            con.execute(f"DELETE FROM {t} WHERE report_id IN ({stale})")
-        con.unregister("_ids")
-        con.unregister("_keep")
-        for t in ("reports", "facts", "checks"):
-            _insert(con, t, merged[t])
-        refresh_agencies(con, resolver)
-        primary.mark(con)
-        _crash_point()
-        con.execute("COMMIT")
+        loading.add(batches)
+        loading.finish()
     except Exception:
-        con.execute("ROLLBACK")
+        loading.abort()
         raise
-    return len(ids)
+    return loading.reports
 
 
 def _crash_point() -> None:
