@@ -1,8 +1,8 @@
-"""DuckDB warehouse: schema and views, loads that replace a report (or a year) in one transaction, and
-the publishing pattern that lets analysts read while the nightly run writes.
+"""DuckDB warehouse: schema and views, loads that replace a report (or a year), and the publishing
+pattern that lets analysts read while the nightly run writes.
 
 Readers and the writer never share a file. A load copies the warehouse to a private file next to it,
-writes there (one transaction, then a checkpoint so no WAL is left) and swaps it in with `os.replace`,
+writes there (batch by batch, then a checkpoint so no WAL is left) and swaps it in with `os.replace`,
 which is atomic on POSIX. Readers open the published file read-only (`connect(db, read_only=True)`):
 they are never locked out (the writer holds no lock on it), and they see either the warehouse before
 the load or after it, never a half-loaded year; a reader already connected keeps its snapshot (the
@@ -38,6 +38,9 @@ COLUMNS = {
 }
 
 
+WRITER_MEMORY = "1GB"
+
+
 def connect(db: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     path = Path(db)
     if not read_only:
@@ -64,6 +67,7 @@ def writing(db: str | Path) -> Iterator[duckdb.DuckDBPyConnection]:
         if db.exists():
             shutil.copyfile(db, tmp)
         con = connect(tmp)
+        con.execute(f"SET memory_limit = '{WRITER_MEMORY}'")  # beyond it DuckDB spills to disk, RSS stays flat
         try:
             yield con
             con.execute("CHECKPOINT")
@@ -103,22 +107,25 @@ def refresh_agencies(con: duckdb.DuckDBPyConnection, resolver: Resolver | None =
 
 
 class Load:
-    """One load, fed batch by batch as documents are extracted, in one transaction: each report replaces
-    its earlier rows; with `replace_year`, every earlier report of that year goes too, except the ids
-    in `keep` (reports of that year the caller found unchanged). `finish` derives the agency dimension
-    and the primary report of each agency and year again and commits. Batches go into DuckDB as they
-    come, so a run holds one batch of reports in memory, not all of them."""
+    """One load into the writer's private copy (see `writing`), fed batch by batch as documents are
+    extracted: each report replaces its earlier rows; with `replace_year`, every earlier report of that
+    year goes too, except the ids in `keep` (reports of that year the caller found unchanged). `finish`
+    derives the agency dimension and the primary report of each agency and year again.
+
+    Each step commits on the private copy: readers see the load whole or not at all anyway (the copy is
+    published only after `finish`), and DuckDB holds an uncommitted transaction in memory, so one
+    transaction over a whole run grew with the number of documents."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection, replace_year: int | None = None,
                  resolver: Resolver | None = None, keep: Iterable[str] = ()) -> None:
         self.con, self.resolver, self.reports = con, resolver, 0
-        con.execute("BEGIN TRANSACTION")
         if replace_year is not None:
-            con.register("_keep", pd.DataFrame({"report_id": list(keep)}, dtype="string"))
-            stale = (f"SELECT report_id FROM reports WHERE year = {int(replace_year)}"
-                     " AND report_id NOT IN (SELECT report_id FROM _keep)")
-            self._execute_all(f"DELETE FROM {{t}} WHERE report_id IN ({stale})")
-            con.unregister("_keep")
+            with _transaction(con):
+                con.register("_keep", pd.DataFrame({"report_id": list(keep)}, dtype="string"))
+                stale = (f"SELECT report_id FROM reports WHERE year = {int(replace_year)}"
+                         " AND report_id NOT IN (SELECT report_id FROM _keep)")
+                _delete_reports(con, stale)
+                con.unregister("_keep")
 
     def add(self, batches: Iterable[dict[str, list[dict[str, Any]]]]) -> None:
         """Rows of some reports (load/rows.py), replacing any earlier rows of the same reports."""
@@ -128,38 +135,44 @@ class Load:
                 merged[t].extend(rows)
         if not merged["reports"]:
             return
-        self.con.register("_ids", pd.DataFrame({"report_id": [r["report_id"] for r in merged["reports"]]},
-                                               dtype="string"))
-        self._execute_all("DELETE FROM {t} WHERE report_id IN (SELECT report_id FROM _ids)")
-        self.con.unregister("_ids")
-        for t in ("reports", "facts", "checks"):
-            _insert(self.con, t, merged[t])
+        with _transaction(self.con):
+            ids = pd.DataFrame({"report_id": [r["report_id"] for r in merged["reports"]]}, dtype="string")
+            self.con.register("_ids", ids)
+            _delete_reports(self.con, "SELECT report_id FROM _ids")
+            self.con.unregister("_ids")
+            for t in ("reports", "facts", "checks"):
+                _insert(self.con, t, merged[t])
         self.reports += len(merged["reports"])
 
     def finish(self) -> None:
-        refresh_agencies(self.con, self.resolver)
-        primary.mark(self.con)
-        _crash_point()
-        self.con.execute("COMMIT")
+        with _transaction(self.con):
+            refresh_agencies(self.con, self.resolver)
+            primary.mark(self.con)
+            _crash_point()
 
-    def abort(self) -> None:
-        self.con.execute("ROLLBACK")
 
-    def _execute_all(self, sql: str) -> None:
-        for t in ("facts", "checks", "reports"):
-            self.con.execute(sql.format(t=t))
+@contextmanager
+def _transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
+
+
+def _delete_reports(con: duckdb.DuckDBPyConnection, ids_sql: str) -> None:
+    for t in ("facts", "checks", "reports"):
+        con.execute(f"DELETE FROM {t} WHERE report_id IN ({ids_sql})")
 
 
 def load(con: duckdb.DuckDBPyConnection, batches: Iterable[dict[str, list[dict[str, Any]]]],
          replace_year: int | None = None, resolver: Resolver | None = None, keep: Iterable[str] = ()) -> int:
-    """Load report row batches in one transaction (see `Load`). Returns reports loaded."""
+    """Load report row batches (see `Load`). Returns reports loaded."""
     loading = Load(con, replace_year, resolver, keep)
-    try:
-        loading.add(batches)
-        loading.finish()
-    except Exception:
-        loading.abort()
-        raise
+    loading.add(batches)
+    loading.finish()
     return loading.reports
 
 
