@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 import os
+import queue
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,7 +15,6 @@ from pathlib import Path
 from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
-from prefect.futures import as_completed
 from prefect.utilities.annotations import quote
 
 from extract.document import ReadError
@@ -154,11 +154,14 @@ def extracted_batches(todo: list[tuple[Item, str]], raw_root: str, runner: str, 
     chunks = batches([it for it, _ in todo], workers or os.cpu_count() or 1)
     try:
         with task_runner(runner, workers, address) as tr:
-            futures = [tr.submit(extract_batch, {"docs": [(it.source, it.sha256) for it in chunk], "raw_root": raw_root})
-                       for chunk in chunks]
-            chunk_of = {id(f): chunk for f, chunk in zip(futures, chunks)}
-            for f in as_completed(futures):
-                chunk = chunk_of.pop(id(f))
+            # not prefect.futures.as_completed: it keeps every future, and so every batch's Reports, until the
+            # last one finishes; a finished future here is let go once its batch is loaded
+            finished: queue.SimpleQueue = queue.SimpleQueue()
+            for chunk in chunks:
+                tr.submit(extract_batch, {"docs": [(it.source, it.sha256) for it in chunk], "raw_root": raw_root}
+                          ).add_done_callback(lambda f, chunk=chunk: finished.put((f, chunk)))
+            for _ in chunks:
+                f, chunk = finished.get()
                 try:
                     reports = f.result()
                 except Exception as e:  # the task itself broke (a worker process died): its documents fail
