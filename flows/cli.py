@@ -32,7 +32,7 @@ def _quiet_prefect(verbose: bool) -> None:
 
 
 def _default_db() -> Path:
-    from flows.pipeline import DEFAULT_DB
+    from flows.planning import DEFAULT_DB
 
     return DEFAULT_DB
 
@@ -47,9 +47,14 @@ def run(
     runner: Annotated[str, typer.Option("--runner", help="local (default) or dask")] = "local",
     workers: Annotated[Optional[int], typer.Option("--workers", help="documents extracted at once (default: one per core)")] = None,
     address: Annotated[Optional[str], typer.Option("--address", help="Dask scheduler, tcp://host:8786")] = None,
+    always_flow: Annotated[bool, typer.Option(
+        "--always-flow", help="run the Prefect flow (and record the run) even when no input changed")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
 ) -> None:
-    """Run the pipeline flow: discover → extract → transform → load, then print a summary."""
+    """Run the pipeline flow: discover → extract → transform → load, then print a summary.
+
+    Over local files that all are in the warehouse unchanged, it prints the summary without starting
+    Prefect (a nightly run that finds nothing new ends in about a second); --always-flow runs the flow anyway."""
     _quiet_prefect(verbose)
     from flows.progress import rich_bar
     from flows.runners import RunnerError, check_options
@@ -71,6 +76,14 @@ def run(
     except RunnerError as e:
         console.print(f"[red]{e}[/red]")
         raise typer.Exit(2)
+    if not (sources or year is not None or force or always_flow):
+        from flows.planning import unchanged_summary
+
+        summary = unchanged_summary(input, db or _default_db())
+        if summary is not None:
+            console.print("nothing changed since the last run: no flow run (--always-flow runs it anyway)")
+            print_summary(summary)
+            raise typer.Exit(summary.exit_code)
     from flows.pipeline import run_flow
 
     with rich_bar(console) if console.is_terminal and not verbose else contextlib.nullcontext():
@@ -128,7 +141,8 @@ def extract(
     as_json: Annotated[bool, typer.Option("--json", help="print the report JSON of SPEC §4")] = False,
 ) -> None:
     """One document to the report JSON on stdout; no Prefect, no database."""
-    from flows.pipeline import extract_bytes, source_name
+    from flows.pipeline import extract_bytes
+    from flows.planning import source_name
 
     if not file.is_file():
         console.print(f"[red]no such file: {file}[/red]")

@@ -18,7 +18,7 @@ from extract.crawl import Crawler, CrawlResult, Fetched
 from extract.fetch import Fetcher, FetchSettings, Validators
 from extract.rawstore import RawStore
 from extract.sources import Source, read_sources
-from flows.pipeline import DEFAULT_DB, DEFAULT_RAW
+from flows.planning import DEFAULT_DB, DEFAULT_RAW
 from load import fetches, warehouse
 
 

@@ -27,7 +27,7 @@ def crawl(
     from extract.fetch import FetchSettings
     from extract.sources import SourcesError, read_sources
     from flows.crawl import crawl_flow
-    from flows.pipeline import DEFAULT_DB
+    from flows.planning import DEFAULT_DB
 
     try:
         read_sources(sources)

@@ -9,7 +9,6 @@ import math
 import os
 import queue
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 from prefect import flow, task
@@ -24,28 +23,14 @@ from extract.rawstore import RawStore
 from extract.sources import discover
 from flows import progress
 from flows.extraction import document_report, failed
+from flows.planning import DEFAULT_DB, DEFAULT_RAW, DEFAULT_SAMPLES, Item, plan, source_name, warehouse_counts
 from flows.runners import task_runner
 from flows.summary import Summary, report_row, stored_row, summarize, to_markdown
 from load import warehouse
-from load.catalog import Stored, stored_reports
+from load.catalog import stored_reports
 from load.rows import report_rows
 from transform import PARSER_VERSION
 from transform.report import Report
-
-ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_DB = ROOT / "data" / "warehouse.duckdb"
-DEFAULT_SAMPLES = ROOT / "data" / "samples"
-DEFAULT_RAW = ROOT / "data" / "raw"
-
-
-def source_name(path: Path) -> str:
-    """How a local document is named in the warehouse: relative to the working folder when inside it."""
-    p = path.resolve()
-    try:
-        return str(p.relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(p)
-
 
 def extract_bytes(data: bytes, source: str, sha256: str, isolate: bool = False) -> Report:
     """Bytes → Report; any failure becomes a failed Report carrying a specific error.
@@ -59,15 +44,6 @@ def extract_bytes(data: bytes, source: str, sha256: str, isolate: bool = False) 
         return Report(source=source, sha256=sha256, error=str(e))
     except Exception as e:
         return failed(source, sha256, "internal error", e)
-
-
-@dataclass(frozen=True)
-class Item:
-    """A document in the raw store, under the name the warehouse knows it by."""
-
-    source: str
-    sha256: str
-    attachments: tuple[str, ...] = ()  # a crawled page's attachment URLs
 
 
 @task(name="ingest-files", cache_policy=NO_CACHE)
@@ -105,7 +81,7 @@ def extract_batch(docs: list[tuple[str, str]], raw_root: str) -> list[Report]:
     return reports
 
 
-BATCH_MAX = 50
+BATCH_MAX = 100
 
 
 def batches(todo: list[Item], workers: int) -> list[list[Item]]:
@@ -113,35 +89,6 @@ def batches(todo: list[Item], workers: int) -> list[list[Item]]:
     of at most BATCH_MAX documents (so that progress advances and a crashed worker loses little)."""
     size = max(1, min(BATCH_MAX, math.ceil(len(todo) / (4 * workers))))
     return [todo[i:i + size] for i in range(0, len(todo), size)]
-
-
-@dataclass
-class Plan:
-    todo: list[tuple[Item, str]]  # (document, why it is extracted: new / changed / reparsed / forced)
-    kept: list[Stored]  # unchanged documents in scope: neither extracted nor reloaded
-    other_years: int = 0  # known documents of other years a --year run leaves alone
-
-
-def plan(items: list[Item], stored: dict[str, Stored], force: bool, year: int | None) -> Plan:
-    """What to extract. A document whose stored sha256 and parser_version equal today's is
-    unchanged and not extracted unless `force`; with `year`, a known document of another year
-    (its year read from the warehouse, not from the document) is out of scope."""
-    out = Plan([], [])
-    for it in items:
-        s = stored.get(it.source)
-        if year is not None and s is not None and s.year != year:
-            out.other_years += 1
-        elif s is None:
-            out.todo.append((it, "new"))
-        elif s.sha256 != it.sha256:
-            out.todo.append((it, "changed"))
-        elif s.parser_version != PARSER_VERSION:
-            out.todo.append((it, "reparsed"))
-        elif force:
-            out.todo.append((it, "forced"))
-        else:
-            out.kept.append(s)
-    return out
 
 
 def extracted_batches(todo: list[tuple[Item, str]], raw_root: str, runner: str, workers: int | None,
@@ -172,26 +119,11 @@ def extracted_batches(todo: list[tuple[Item, str]], raw_root: str, runner: str, 
         close_children()  # the local runner's threads are gone; their reader children go too
 
 
-@task(name="load-batch", cache_policy=NO_CACHE)
-def load_batch(loading: warehouse.Load, reports: list[Report]) -> None:
-    """Rows of a batch of reports into the open load (the one writer of DuckDB: runs in the flow's process
-    whatever the runner)."""
-    loading.add(report_rows(r, PARSER_VERSION) for r in reports)
-
-
 @task(name="publish-warehouse", cache_policy=NO_CACHE)
 def publish_load(loading: warehouse.Load) -> dict[str, int]:
     """Derive agencies and primary reports and commit; warehouse.writing then swaps the private copy in."""
     loading.finish()
     return warehouse.counts(loading.con)
-
-
-def warehouse_counts(db: str) -> dict[str, int]:
-    con = warehouse.connect(db, read_only=True)
-    try:
-        return warehouse.counts(con)
-    finally:
-        con.close()
 
 
 def crawled_items(sources: str, db: str, raw_root: str) -> list[Item]:
@@ -247,10 +179,11 @@ def run_flow(inputs: list[str] | None = None, db: str | None = None, year: int |
     if work.todo or unreadable or year is not None or not Path(db).exists():
         with warehouse.writing(db) as con:  # a private copy, swapped in atomically: readers never wait
             loading = warehouse.Load(con, replace_year=year, keep=[s.report_id for s in work.kept])
-            # quote(): Prefect would otherwise walk every cell of every report looking for futures
-            load_batch(quote(loading), quote(loadable(unreadable)))
+            # the flow's process is the one writer of DuckDB, whatever the runner; each batch is loaded as it
+            # comes (a plain call: a task per batch cost more than the load itself)
+            loading.add(report_rows(r, PARSER_VERSION) for r in loadable(unreadable))
             for reports in extracted_batches(work.todo, raw_root, runner, workers, address):
-                load_batch(quote(loading), quote(loadable(reports)))
+                loading.add(report_rows(r, PARSER_VERSION) for r in loadable(reports))
             counts = publish_load(quote(loading))
     else:  # nothing changed: the warehouse file is left as it is
         counts = warehouse_counts(db)

@@ -14,7 +14,7 @@ DbOpt = Annotated[Optional[Path], typer.Option("--db", help="warehouse file (def
 
 def _db(db: Path | None) -> Path:
     if db is None:
-        from flows.pipeline import DEFAULT_DB  # imports Prefect: only when needed
+        from flows.planning import DEFAULT_DB
 
         db = DEFAULT_DB
     if not db.exists():

@@ -12,8 +12,10 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
-from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
+if TYPE_CHECKING:
+    from prefect.task_runners import TaskRunner
 
 RUNNERS = ("local", "dask")
 
@@ -40,6 +42,8 @@ def check_options(runner: str, workers: int | None, address: str | None) -> None
 def task_runner(runner: str = "local", workers: int | None = None, address: str | None = None) -> Iterator[TaskRunner]:
     """The started task runner. Dask workers run as non-daemon processes so that each can start
     the reader child process of extract/isolate.py (a daemon process may not have children)."""
+    from prefect.task_runners import ThreadPoolTaskRunner  # Prefect is imported when a run starts, not to check options
+
     check_options(runner, workers, address)
     n = workers or os.cpu_count() or 1
     if runner == "local":

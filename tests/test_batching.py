@@ -4,7 +4,8 @@ from __future__ import annotations
 from conftest import SAMPLES
 from extract.rawstore import RawStore
 from flows.extraction import document_report
-from flows.pipeline import BATCH_MAX, Item, batches, extract_batch, extract_bytes
+from flows.pipeline import BATCH_MAX, batches, extract_batch, extract_bytes
+from flows.planning import Item
 
 SAMPLE = SAMPLES / "2019_shanghai_szfbgt.html"
 

@@ -56,6 +56,43 @@ def test_second_run_reextracts_nothing_and_touches_nothing(first, corpus):
     assert sorted(r["received"] or 0 for r in s2.rows) == sorted(r["received"] or 0 for r in s1.rows)
 
 
+def test_cli_rerun_with_nothing_changed_ends_before_prefect_and_says_so(first, corpus, tmp_path, monkeypatch):
+    """A nightly `xxgk run` over unchanged files answers from the warehouse without a flow run; a changed
+    file, or --always-flow, runs the flow."""
+    from prefect import get_client
+    from prefect.utilities.asyncutils import run_coro_as_sync
+
+    from flows import cli
+
+    db, raw, s1, _ = first
+    monkeypatch.setenv("XXGK_RAW", str(raw))
+
+    async def flow_runs() -> int:
+        async with get_client() as client:
+            return len(await client.read_flow_runs())
+
+    before, mtime = run_coro_as_sync(flow_runs()), db.stat().st_mtime_ns
+    out = CliRunner().invoke(cli.app, ["run", "--input", str(corpus), "--db", str(db)])
+    assert out.exit_code == s1.exit_code and "nothing changed since the last run" in out.output
+    assert "unchanged 5" in out.output and db.stat().st_mtime_ns == mtime
+    assert run_coro_as_sync(flow_runs()) == before
+
+    out = CliRunner().invoke(cli.app, ["run", "--input", str(corpus), "--db", str(db), "--always-flow"])
+    assert out.exit_code == s1.exit_code and "nothing changed" not in out.output and "unchanged 5" in out.output
+    assert run_coro_as_sync(flow_runs()) == before + 1
+
+    from flows.planning import unchanged_summary
+
+    doc = corpus / DOCS[0]
+    original = doc.read_bytes()
+    try:
+        doc.write_bytes(original + b"\n")  # one file changed: the flow must run
+        assert unchanged_summary([corpus], db) is None
+    finally:
+        doc.write_bytes(original)
+    assert unchanged_summary([corpus], db).work["unchanged"] == len(DOCS)
+
+
 def test_year_rerun_replaces_only_that_year(first, corpus, tmp_path):
     from flows.pipeline import run_flow
 
@@ -196,7 +233,7 @@ def test_prefect_yaml_matches_serve():
 
 
 def test_plan_reasons():
-    from flows.pipeline import Item, plan
+    from flows.planning import Item, plan
     from load.catalog import Stored
     from transform import PARSER_VERSION
 

@@ -1,0 +1,99 @@
+"""What a run has to do, decided before any orchestration: the warehouse is the cache.
+
+Plain functions, no Prefect: the run flow plans with them, and `xxgk run` first asks
+`unchanged_summary` whether anything changed at all. A nightly run over files that did not
+change then ends in about a second instead of starting Prefect to find that out.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from extract.document import ReadError
+from extract.limits import read_file
+from extract.sources import discover
+from flows.summary import Summary, stored_row, summarize
+from load.catalog import Stored, stored_reports
+from transform import PARSER_VERSION
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DB = ROOT / "data" / "warehouse.duckdb"
+DEFAULT_SAMPLES = ROOT / "data" / "samples"
+DEFAULT_RAW = ROOT / "data" / "raw"
+TABLES = ("agencies", "reports", "facts", "checks")
+
+
+def source_name(path: Path) -> str:
+    """How a local document is named in the warehouse: relative to the working folder when inside it."""
+    p = path.resolve()
+    try:
+        return str(p.relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(p)
+
+
+@dataclass(frozen=True)
+class Item:
+    """A document in the raw store, under the name the warehouse knows it by."""
+
+    source: str
+    sha256: str
+    attachments: tuple[str, ...] = ()  # a crawled page's attachment URLs
+
+
+@dataclass
+class Plan:
+    todo: list[tuple[Item, str]]  # (document, why it is extracted: new / changed / reparsed / forced)
+    kept: list[Stored]  # unchanged documents in scope: neither extracted nor reloaded
+    other_years: int = 0  # known documents of other years a --year run leaves alone
+
+
+def plan(items: list[Item], stored: dict[str, Stored], force: bool, year: int | None) -> Plan:
+    """What to extract. A document whose stored sha256 and parser_version equal today's is
+    unchanged and not extracted unless `force`; with `year`, a known document of another year
+    (its year read from the warehouse, not from the document) is out of scope."""
+    out = Plan([], [])
+    for it in items:
+        s = stored.get(it.source)
+        if year is not None and s is not None and s.year != year:
+            out.other_years += 1
+        elif s is None:
+            out.todo.append((it, "new"))
+        elif s.sha256 != it.sha256:
+            out.todo.append((it, "changed"))
+        elif s.parser_version != PARSER_VERSION:
+            out.todo.append((it, "reparsed"))
+        elif force:
+            out.todo.append((it, "forced"))
+        else:
+            out.kept.append(s)
+    return out
+
+
+def warehouse_counts(db: str | Path) -> dict[str, int]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES}
+    finally:
+        con.close()
+
+
+def unchanged_summary(inputs: list[Path] | None, db: str | Path) -> Summary | None:
+    """The summary of a run over local files that has nothing to do (every file already in the warehouse
+    with the same bytes and parser version), read from the warehouse; None when there is anything to do,
+    or anything to record (an unreadable file, which the flow records as failed)."""
+    if not Path(db).exists():
+        return None
+    items = []
+    for p in discover(inputs or [DEFAULT_SAMPLES]):
+        try:
+            items.append(Item(source_name(p), hashlib.sha256(read_file(p)).hexdigest()))
+        except (OSError, ReadError):
+            return None
+    work = plan(items, stored_reports(db, [it.source for it in items]), force=False, year=None)
+    if work.todo:
+        return None
+    return summarize([stored_row(s) for s in work.kept], warehouse_counts(db), str(db))
