@@ -17,6 +17,8 @@ bytes → Report step there, so parsing too runs on as many cores as there are w
 from __future__ import annotations
 
 import atexit
+import collections
+import itertools
 import math
 import multiprocessing as mp
 import os
@@ -25,7 +27,7 @@ import signal
 import sys
 import threading
 import types
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from multiprocessing.connection import Connection
 from typing import TypeVar
 
@@ -35,7 +37,7 @@ from extract.limits import document_timeout
 _CTX = mp.get_context("forkserver")
 _SLOTS = threading.BoundedSemaphore(os.cpu_count() or 2)
 WALL_FACTOR = 5  # wall-clock backstop: this many times the CPU limit, plus a minute
-JOBS_PER_CHILD = 50
+JOBS_PER_CHILD = 100
 T = TypeVar("T")
 
 
@@ -87,18 +89,23 @@ class _Child:
         child_end.close()
         self.jobs = 0
 
-    def run(self, func: Callable[..., object], args: tuple, timeout: float) -> tuple[str, object]:
-        """The job's ("ok", result) or ("raise", exception); ReadError when the child dies or hangs
-        (the child is then gone: the caller starts another)."""
+    def send(self, func: Callable[..., object], args: tuple, timeout: float) -> None:
         self.jobs += 1
-        self.conn.send((func, args, timeout))
+        try:
+            self.conn.send((func, args, timeout))
+        except OSError:  # the child died reading an earlier job: `receive` says how, and this one is sent again
+            pass
+
+    def receive(self, timeout: float) -> tuple[str, object]:
+        """The oldest sent job's ("ok", result) or ("raise", exception); ReadError when the child dies or
+        hangs (the child is then gone, with any job sent after that one: the caller starts another)."""
         wall = timeout * WALL_FACTOR + 60
         if not self.conn.poll(wall):
             self.close()
             raise ReadError(f"timed out: no result after {wall:g} s (XXGK_DOC_TIMEOUT={timeout:g})")
         try:
             return self.conn.recv()
-        except EOFError:
+        except (EOFError, OSError):  # OSError: it died with a job we sent still unread
             self.proc.join(10)
             code = self.proc.exitcode
             self.close()
@@ -135,21 +142,53 @@ def read_isolated(data: bytes, name: str = "", timeout: float | None = None) -> 
 def run_isolated(func: Callable[..., T], *args: object, timeout: float | None = None) -> T:
     """`func(*args)` in this thread's reader child (`func` a module-level function, so that it pickles
     by name); raises what `func` raised, or ReadError when it uses over `timeout` s of CPU or dies."""
-    if mp.current_process().daemon:  # a daemonic worker (a Dask cluster started elsewhere) may not fork: no limit
-        return func(*args)
-    timeout = document_timeout() if timeout is None else timeout
-    _CTX.set_forkserver_preload(_preload(func.__module__))  # takes effect when the server starts, on the first call
-    with _SLOTS:
-        kind, payload = _child().run(func, args, timeout)
+    ((kind, payload),) = map_isolated(func, [args], timeout)
     if kind == "raise":
         raise payload  # type: ignore[misc]
     return payload  # type: ignore[return-value]
 
 
-def _child() -> _Child:
-    """This thread's reader child: a new one when there is none, it died, or it has served JOBS_PER_CHILD."""
+def map_isolated(func: Callable[..., T], jobs: Iterable[tuple], timeout: float | None = None
+                 ) -> Iterator[tuple[str, T | BaseException]]:
+    """("ok", func(*args)) or ("raise", exception) for each args of `jobs`, in order, from this thread's
+    reader child: a document over the limit or one that kills its reader gives ("raise", ReadError) and
+    the others go on in a fresh child. The child is sent the next document before the current one's
+    result is taken, so it never waits while the parent unpickles a result and sends more work."""
+    if mp.current_process().daemon:  # a daemonic worker (a Dask cluster started elsewhere) may not fork: no limit
+        for args in jobs:
+            try:
+                yield "ok", func(*args)
+            except Exception as e:
+                yield "raise", e
+        return
+    timeout = document_timeout() if timeout is None else timeout
+    _CTX.set_forkserver_preload(_preload(func.__module__))  # takes effect when the server starts, on the first call
+    waiting, sent = iter(jobs), collections.deque()
+    with _SLOTS:
+        while True:
+            child = _child(idle=not sent)
+            while len(sent) < 2 and child.jobs < JOBS_PER_CHILD and (args := next(waiting, None)) is not None:
+                child.send(func, args, timeout)
+                sent.append(args)
+            if not sent:
+                return
+            try:
+                result = child.receive(timeout)
+            except ReadError as e:  # that child is gone: the document after this one goes to the next
+                sent.popleft()
+                waiting = itertools.chain(list(sent), waiting)
+                sent.clear()
+                yield "raise", e
+                continue
+            sent.popleft()
+            yield result  # type: ignore[misc]
+
+
+def _child(idle: bool) -> _Child:
+    """This thread's reader child: a new one when there is none, it died, or (once `idle`, with no job of
+    ours in it) it has served JOBS_PER_CHILD."""
     child: _Child | None = getattr(_local, "child", None)
-    if child is not None and (not child.alive or child.jobs >= JOBS_PER_CHILD):
+    if child is not None and (not child.alive or (idle and child.jobs >= JOBS_PER_CHILD)):
         _forget(child)
         child = None
     if child is None:

@@ -7,6 +7,7 @@ the readers and transform/.
 from __future__ import annotations
 
 from extract.document import ReadError
+from extract.rawstore import RawStore
 from extract.readers import read_document
 from transform import to_report
 from transform.report import Report
@@ -20,6 +21,16 @@ def document_report(data: bytes, source: str, sha256: str) -> Report:
         return Report(source=source, sha256=sha256, error=str(e))
     except Exception as e:  # a bug of ours must not stop the run; the error names it
         return failed(source, sha256, "internal error", e)
+
+
+def stored_report(raw_root: str, source: str, sha256: str) -> Report:
+    """`document_report` of a document in the raw store, read where it is parsed (in the reader child,
+    so the bytes never cross a pipe); a raw file that vanished fails that document alone."""
+    try:
+        data = RawStore(raw_root).get(sha256)
+    except Exception as e:
+        return failed(source, sha256, "extraction crashed", e)
+    return document_report(data, source, sha256)
 
 
 def failed(source: str, sha256: str, what: str, e: BaseException) -> Report:

@@ -17,12 +17,12 @@ from prefect.cache_policies import NO_CACHE
 from prefect.utilities.annotations import quote
 
 from extract.document import ReadError
-from extract.isolate import close_children, run_isolated
+from extract.isolate import close_children, map_isolated, run_isolated
 from extract.limits import read_file
 from extract.rawstore import RawStore
 from extract.sources import discover
 from flows import progress
-from flows.extraction import document_report, failed
+from flows.extraction import document_report, failed, stored_report
 from flows.planning import DEFAULT_DB, DEFAULT_RAW, DEFAULT_SAMPLES, Item, plan, source_name, warehouse_counts
 from flows.runners import task_runner
 from flows.summary import Summary, report_row, stored_row, summarize, to_markdown
@@ -69,15 +69,17 @@ def ingest_files(paths: list[str], raw_root: str) -> tuple[list[Item], list[Repo
 @task(name="extract-batch", cache_policy=NO_CACHE)
 def extract_batch(docs: list[tuple[str, str]], raw_root: str) -> list[Report]:
     """(source, sha256) documents of the raw store (local files or crawled URLs), one after the other,
-    each in its own child process under the per-document time limit: one task per batch, not per document,
+    in this worker's reader child under the per-document time limit: one task per batch, not per document,
     so that Prefect's per-task cost is paid once per batch. One document's failure is its own failed Report."""
-    store = RawStore(raw_root)
     reports = []
-    for source, sha256 in docs:
-        try:
-            reports.append(extract_bytes(store.get(sha256), source, sha256, isolate=True))
-        except Exception as e:  # e.g. the raw file vanished: this document fails, the batch goes on
-            reports.append(failed(source, sha256, "extraction crashed", e))
+    results = map_isolated(stored_report, [(raw_root, source, sha256) for source, sha256 in docs])
+    for (source, sha256), (kind, payload) in zip(docs, results):
+        if kind == "ok":
+            reports.append(payload)
+        elif isinstance(payload, ReadError):  # the child ran over the time limit or died
+            reports.append(Report(source=source, sha256=sha256, error=str(payload)))
+        else:
+            reports.append(failed(source, sha256, "internal error", payload))
     return reports
 
 

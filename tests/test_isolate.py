@@ -73,3 +73,23 @@ def test_cpu_limit_counts_per_document_in_a_reused_child():
     with pytest.raises(ReadError, match="took over 1 s of CPU"):
         isolate.run_isolated(_spin, 5.0, timeout=1)
     assert isolate.run_isolated(_pid) != first  # a fresh child for the next document
+
+
+def _echo(x: object) -> object:
+    return x
+
+
+def test_map_keeps_order_and_a_document_that_kills_its_reader_fails_alone():
+    """Documents go to the child one ahead of the one it is reading; the one sent behind a document that
+    runs over its limit is read again by a fresh child."""
+    from extract import isolate
+
+    jobs = [(_echo, 1), (_spin, 5.0), (_echo, 3), (_echo, 4)]
+    results = list(isolate.map_isolated(_call, jobs, timeout=1))
+    assert [k for k, _ in results] == ["ok", "raise", "ok", "ok"]
+    assert [results[0][1], results[2][1], results[3][1]] == [1, 3, 4]
+    assert isinstance(results[1][1], ReadError) and "CPU" in str(results[1][1])
+
+
+def _call(func, arg):
+    return func(arg)
