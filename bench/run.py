@@ -5,8 +5,11 @@ generated document against its expected answer. Prints one table and writes benc
 Why measured this way:
 * the flow runs as the user runs it (`xxgk run` in a subprocess, fresh warehouse and raw store), against a
   long-lived Prefect server started once for the benchmark (`prefect server start`, own Prefect home), as a
-  nightly deployment runs; task scheduling, Prefect's API calls and loading are part of the figures. One more warm
-  run without a server (Prefect then starts a temporary one) shows what that start costs;
+  nightly deployment runs; task scheduling, Prefect's API calls and loading are part of the figures. A short run
+  first lets the server settle and puts the corpus in the page cache, so every measured run starts alike;
+* the warm rerun is `xxgk run` as a nightly job runs it: nothing changed, so it answers from the warehouse
+  without starting Prefect; the same rerun through the flow (`--always-flow`), with the server and with a
+  temporary server Prefect starts for the run, is shown beside it;
 * peak memory is measured at n and at n/4 documents (cold, 2 workers): flat means the same peak;
 * CPU time is the rusage of the whole process tree (this process is a child subreaper, so orphans such as the
   readers' forkserver are reaped here and counted); peak memory is the largest summed RSS of the process tree,
@@ -95,12 +98,13 @@ def _rss_mb(pid: int | str) -> float:
 
 
 def run_xxgk(docs: Path, db: Path, raw: Path, log: Path, workers: int | None, prefect_home: Path,
-             api_url: str | None) -> dict:
+             api_url: str | None, *extra: str) -> dict:
     """One `xxgk run` subprocess: wall, CPU (user+sys of the tree) and peak RSS of the tree. With `api_url`
     it reports to that Prefect server; without, Prefect starts a temporary one for the run."""
     cmd = [str(XXGK), "run", "--input", str(docs), "--db", str(db)]
     if workers is not None:
         cmd += ["--workers", str(workers)]
+    cmd += list(extra)
     env = {**os.environ, "XXGK_RAW": str(raw), "PREFECT_HOME": str(prefect_home),
            "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "COLUMNS": "200",
            "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180"}
@@ -196,10 +200,14 @@ def _children_of(parent: int) -> list[int]:
     return out
 
 
-def supports_workers() -> bool:
+def supports_option(option: str) -> bool:
     help_text = subprocess.run([str(XXGK), "run", "--help"], capture_output=True, text=True,
                                env={**os.environ, "COLUMNS": "200"}).stdout
-    return "--workers" in help_text
+    return option in help_text
+
+
+def supports_workers() -> bool:
+    return supports_option("--workers")
 
 
 def extraction_pass(docs: list[Path], pdf_sample: int, text_sample: int) -> dict:
@@ -319,6 +327,7 @@ def bench(n: int, corpus: Path, work: Path, pdf_sample: int, text_sample: int, r
         generate(n, corpus)
     docs = sorted((corpus / "docs").iterdir())
     workers = supports_workers()
+    always_flow = supports_option("--always-flow")
     quarter = work / "quarter_docs"  # the first n/4 documents, for the memory comparison
     subprocess.run(["rm", "-rf", str(quarter)], check=True)
     quarter.mkdir(parents=True)
@@ -328,6 +337,11 @@ def bench(n: int, corpus: Path, work: Path, pdf_sample: int, text_sample: int, r
     main_run = "cold_2" if workers else "cold"
     d = work / main_run
     with prefect_server(work / "prefect_home", work / "prefect_server.log") as api:
+        # a short run first, so that the server has settled and the corpus is in the page cache for every run
+        warmup = work / "warmup"
+        subprocess.run(["rm", "-rf", str(warmup)], check=True)
+        warmup.mkdir(parents=True)
+        run_xxgk(quarter, warmup / "warehouse.duckdb", warmup / "raw", warmup / "run.log", None, work / "prefect_home", api)
         plan = [("cold_1", 1), ("cold_2", 2)] if workers else [("cold", None)]
         for name, w in plan + [("cold_quarter", 2 if workers else None)]:
             run_dir = work / name
@@ -335,10 +349,15 @@ def bench(n: int, corpus: Path, work: Path, pdf_sample: int, text_sample: int, r
             run_dir.mkdir(parents=True)
             runs[name] = run_xxgk(quarter if name == "cold_quarter" else corpus / "docs", run_dir / "warehouse.duckdb",
                                   run_dir / "raw", run_dir / "run.log", w, work / "prefect_home", api)
-        runs["warm"] = run_xxgk(corpus / "docs", d / "warehouse.duckdb", d / "raw", d / "warm.log",
-                                2 if workers else None, work / "prefect_home", api)
-    runs["warm_temporary_server"] = run_xxgk(corpus / "docs", d / "warehouse.duckdb", d / "raw", d / "warm_tmp.log",
-                                             2 if workers else None, work / "prefect_home_tmp", None)
+        w = 2 if workers else None
+        runs["warm"] = run_xxgk(corpus / "docs", d / "warehouse.duckdb", d / "raw", d / "warm.log", w,
+                                work / "prefect_home", api)
+        if always_flow:  # the same rerun through the flow, so that Prefect records it
+            runs["warm_flow"] = run_xxgk(corpus / "docs", d / "warehouse.duckdb", d / "raw", d / "warm_flow.log", w,
+                                         work / "prefect_home", api, "--always-flow")
+    if always_flow:  # and through the flow without a server: Prefect starts a temporary one for the run
+        runs["warm_temporary_server"] = run_xxgk(corpus / "docs", d / "warehouse.duckdb", d / "raw",
+                                                 d / "warm_tmp.log", w, work / "prefect_home_tmp", None, "--always-flow")
     cold, seq = runs[main_run], runs["cold_1" if workers else "cold"]
     ex = extraction_pass(docs, pdf_sample, text_sample)
     acc = accuracy(d / "warehouse.duckdb", corpus / "gold")
@@ -353,7 +372,8 @@ def bench(n: int, corpus: Path, work: Path, pdf_sample: int, text_sample: int, r
         "rss_growth": cold["peak_rss_mb"] / runs["cold_quarter"]["peak_rss_mb"],
         "warm_wall_s": runs["warm"]["wall_s"],
         "warm_fraction": runs["warm"]["wall_s"] / cold["wall_s"],
-        "warm_wall_s_temporary_server": runs["warm_temporary_server"]["wall_s"],
+        "warm_wall_s_flow": runs["warm_flow"]["wall_s"] if "warm_flow" in runs else None,
+        "warm_wall_s_temporary_server": runs["warm_temporary_server"]["wall_s"] if "warm_temporary_server" in runs else None,
         "overhead_fraction": max(0.0, 1 - ex["extract_s"] / seq["wall_s"]),
         "overhead_fraction_cpu": max(0.0, 1 - ex["extract_cpu_s"] / seq["cpu_s"]),
         "pdf_ratio_vs_naive": ex["pdf_s_xxgk"] / ex["pdf_s_naive"] if ex["pdf_s_naive"] else None,
@@ -384,8 +404,9 @@ def print_table(r: dict) -> None:
         ("peak RSS of the process tree, n/4 → n",
          f"{r['peak_rss_mb_quarter']:.0f} → {r['peak_rss_mb']:.0f} MiB (×{r['rss_growth']:.2f})", "flat as n grows"),
         ("extraction RSS after 1/10 → end", f"{ex['rss_mb_after_tenth'] or 0:.0f} → {ex['rss_mb_end']:.0f} MiB", "flat"),
-        ("warm rerun / cold wall", f"{r['warm_fraction']:.3f} ({r['warm_wall_s']:.1f} s; "
-         f"{r['warm_wall_s_temporary_server']:.1f} s with a temporary server)", "< 0.05"),
+        ("warm rerun / cold wall", f"{r['warm_fraction']:.3f} ({r['warm_wall_s']:.1f} s)", "< 0.05"),
+        ("warm rerun through the flow: server / temporary",
+         f"{r['warm_wall_s_flow'] or 0:.1f} s / {r['warm_wall_s_temporary_server'] or 0:.1f} s", ""),
         ("flow overhead (not extracting): wall / CPU",
          f"{r['overhead_fraction']:.2f} / {r['overhead_fraction_cpu']:.2f}", "< 0.20"),
         ("PDF: xxgk / naive pdfplumber",
@@ -410,8 +431,10 @@ def readme_figures(r: dict) -> str:
         ("cold run", f"{r['docs_per_s_cold']:.2f} documents/s, {r['wall_s_cold']:.0f} s wall, {r['cpu_s_cold']:.0f} s CPU", ""),
         ("peak RSS (process tree), n/4 → n", f"{r['peak_rss_mb_quarter']:.0f} → {r['peak_rss_mb']:.0f} MiB "
          f"(×{r['rss_growth']:.2f})", "flat as n grows"),
-        ("warm rerun / cold", f"{r['warm_fraction']:.3f} ({r['warm_wall_s']:.1f} s; {r['warm_wall_s_temporary_server']:.1f} s "
-         "when Prefect starts a temporary server)", "< 0.05"),
+        ("warm rerun / cold", f"{r['warm_fraction']:.3f} ({r['warm_wall_s']:.1f} s: nothing changed, answered from the "
+         "warehouse)", "< 0.05"),
+        ("warm rerun through the flow (--always-flow)", f"{r['warm_wall_s_flow'] or 0:.1f} s with the Prefect server, "
+         f"{r['warm_wall_s_temporary_server'] or 0:.1f} s when Prefect starts a temporary one", ""),
         ("flow overhead, wall / CPU", f"{r['overhead_fraction']:.2f} / {r['overhead_fraction_cpu']:.2f}", "< 0.20"),
         ("PDF: xxgk / naive pdfplumber", f"{r['pdf_ratio_vs_naive']:.2f} ({ex['pdf_s_xxgk']:.2f} s / {ex['pdf_s_naive']:.2f} s "
          f"per PDF, {ex['pdf_sampled']} PDFs)", "≤ 0.5"),

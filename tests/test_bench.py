@@ -54,7 +54,7 @@ def test_runner_writes_every_figure(corpus, tmp_path):
                     "--results", str(results)], check=True, cwd=ROOT, capture_output=True, timeout=600)
     r = json.loads(results.read_text())
     for key in ("documents", "docs_per_s_cold", "cpu_s_cold", "peak_rss_mb", "peak_rss_mb_quarter", "warm_fraction",
-                "warm_wall_s_temporary_server", "overhead_fraction",
+                "warm_wall_s_flow", "warm_wall_s_temporary_server", "overhead_fraction",
                 "pdf_ratio_vs_naive", "speedup_2_workers", "accuracy", "agency_year_query_s", "machine"):
         assert key in r, key
     assert r["detail"]["accuracy"]["documents_loaded"] == r["documents"] == summary["documents"]
