@@ -14,9 +14,12 @@ Why measured this way:
 * CPU time is the rusage of the whole process tree (this process is a child subreaper, so orphans such as the
   readers' forkserver are reaped here and counted); peak memory is the largest summed RSS of the process tree,
   sampled from /proc every 0.1 s;
-* the time spent extracting is measured in this process (every non-PDF document, and the PDF sample, each read
-  and parsed once, without isolation); overhead_fraction = 1 - extraction wall / wall of the 1-worker cold run,
-  overhead_fraction_cpu the same with CPU times, which machine load disturbs less;
+* the time spent extracting is what the 1-worker cold run itself reports (the sum of each document's reading and
+  parsing time in its reader process, printed in the run summary); overhead_fraction = 1 - that / the run's wall,
+  so Prefect, loading, start-up and handing documents to and from the reader processes are the overhead.
+  The same is estimated in this process too (every non-PDF document, and the PDF sample, each read and parsed
+  once, without isolation): overhead_fraction_estimate with wall times, overhead_fraction_cpu with CPU times;
+* each cold run is made twice, alternately, and the faster kept (the machine is shared);
 * the naive baseline ("open the PDF with pdfplumber and call extract_tables() on every page") and xxgk run on the
   same PDFs alternately, so machine load hits both alike; pdf_ratio_vs_naive = xxgk time / naive time;
 * accuracy is read back from the cold warehouse (facts), so it checks the whole pipeline, not the parser alone.
@@ -28,6 +31,7 @@ import ctypes
 import json
 import os
 import platform
+import re
 import resource
 import statistics
 import subprocess
@@ -125,7 +129,9 @@ def run_xxgk(docs: Path, db: Path, raw: Path, log: Path, workers: int | None, pr
     if rc not in (0, 1) or not db.exists() or "Traceback (most recent" in log.read_text(errors="replace"):
         raise SystemExit(f"xxgk run did not complete (exit {rc}); see {log}")  # exit 1 alone: a document failed
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return {"wall_s": wall, "cpu_s": cpu, "peak_rss_mb": peak, "exit_code": rc}
+    reading = re.search(r"reading and parsing took ([\d.]+) s", log.read_text(errors="replace"))
+    return {"wall_s": wall, "cpu_s": cpu, "peak_rss_mb": peak, "exit_code": rc,
+            "reading_s": float(reading.group(1)) if reading else None}
 
 
 @contextmanager
@@ -343,12 +349,16 @@ def bench(n: int, corpus: Path, work: Path, pdf_sample: int, text_sample: int, r
         warmup.mkdir(parents=True)
         run_xxgk(quarter, warmup / "warehouse.duckdb", warmup / "raw", warmup / "run.log", None, work / "prefect_home", api)
         plan = [("cold_1", 1), ("cold_2", 2)] if workers else [("cold", None)]
-        for name, w in plan + [("cold_quarter", 2 if workers else None)]:
+        # each cold run twice, alternately, keeping the faster: the machine is shared and its speed varies
+        for name, w in plan + [(f"{name}_again", w) for name, w in plan] + [("cold_quarter", 2 if workers else None)]:
             run_dir = work / name
             subprocess.run(["rm", "-rf", str(run_dir)], check=True)
             run_dir.mkdir(parents=True)
             runs[name] = run_xxgk(quarter if name == "cold_quarter" else corpus / "docs", run_dir / "warehouse.duckdb",
                                   run_dir / "raw", run_dir / "run.log", w, work / "prefect_home", api)
+        for name, _ in plan:
+            again = runs.pop(f"{name}_again")
+            runs[name] = min(runs[name], again, key=lambda r: r["wall_s"])
         w = 2 if workers else None
         runs["warm"] = run_xxgk(corpus / "docs", d / "warehouse.duckdb", d / "raw", d / "warm.log", w,
                                 work / "prefect_home", api)
@@ -374,7 +384,9 @@ def bench(n: int, corpus: Path, work: Path, pdf_sample: int, text_sample: int, r
         "warm_fraction": runs["warm"]["wall_s"] / cold["wall_s"],
         "warm_wall_s_flow": runs["warm_flow"]["wall_s"] if "warm_flow" in runs else None,
         "warm_wall_s_temporary_server": runs["warm_temporary_server"]["wall_s"] if "warm_temporary_server" in runs else None,
-        "overhead_fraction": max(0.0, 1 - ex["extract_s"] / seq["wall_s"]),
+        # the run's own reading and parsing time when it prints it, else the in-process estimate
+        "overhead_fraction": max(0.0, 1 - (seq["reading_s"] or ex["extract_s"]) / seq["wall_s"]),
+        "overhead_fraction_estimate": max(0.0, 1 - ex["extract_s"] / seq["wall_s"]),
         "overhead_fraction_cpu": max(0.0, 1 - ex["extract_cpu_s"] / seq["cpu_s"]),
         "pdf_ratio_vs_naive": ex["pdf_s_xxgk"] / ex["pdf_s_naive"] if ex["pdf_s_naive"] else None,
         "speedup_2_workers": runs["cold_1"]["wall_s"] / runs["cold_2"]["wall_s"] if workers else None,

@@ -6,6 +6,8 @@ the readers and transform/.
 """
 from __future__ import annotations
 
+import time
+
 from extract.document import ReadError
 from extract.rawstore import RawStore
 from extract.readers import read_document
@@ -15,12 +17,15 @@ from transform.report import Report
 
 def document_report(data: bytes, source: str, sha256: str) -> Report:
     """Read, parse and check one document; any failure becomes a failed Report carrying a specific error."""
+    start = time.perf_counter()
     try:
-        return to_report(read_document(data, source), source, sha256)
+        report = to_report(read_document(data, source), source, sha256)
     except ReadError as e:
-        return Report(source=source, sha256=sha256, error=str(e))
+        report = Report(source=source, sha256=sha256, error=str(e))
     except Exception as e:  # a bug of ours must not stop the run; the error names it
-        return failed(source, sha256, "internal error", e)
+        report = failed(source, sha256, "internal error", e)
+    report.seconds = time.perf_counter() - start
+    return report
 
 
 def stored_report(raw_root: str, source: str, sha256: str) -> Report:

@@ -33,6 +33,11 @@ class Summary:
         return sum(n for k, n in self.work.items() if k != "unchanged")
 
     @property
+    def extract_seconds(self) -> float:
+        """Wall time the documents of this run took to read and parse (in their reader processes)."""
+        return sum(r["seconds"] for r in self.rows)
+
+    @property
     def check_failures(self) -> list[dict[str, Any]]:
         return [r for r in self.rows if r["checks_failed"]]
 
@@ -44,6 +49,7 @@ def report_row(r: Report, work: str) -> dict[str, Any]:
         "error": r.error, "work": work,
         "received": r.get("requests", "new_received", "total"), "granted": r.get("requests", "granted", "total"),
         "checks_failed": len(failed), "failed_rules": sorted({c.rule for c in failed}), "confidence": r.confidence,
+        "seconds": r.seconds,
     }
 
 
@@ -52,7 +58,7 @@ def stored_row(s: Stored) -> dict[str, Any]:
         "source": s.source, "agency": s.agency, "year": s.year, "template": s.template, "status": s.status,
         "error": s.error if s.status == "failed" else None, "work": "unchanged",
         "received": s.received, "granted": s.granted, "checks_failed": s.checks_failed,
-        "failed_rules": list(s.failed_rules), "confidence": s.confidence or 0.0,
+        "failed_rules": list(s.failed_rules), "confidence": s.confidence or 0.0, "seconds": 0.0,
     }
 
 
@@ -88,6 +94,7 @@ def to_markdown(s: Summary) -> str:
     out += _table(["status", "documents"], sorted(s.by_status.items()))
     out += ["", "## Extraction", ""]
     out += _table(["documents", "count"], [[k, s.work.get(k, 0)] for k in WORK])
+    out += ["", f"Reading and parsing took {s.extract_seconds:.1f} s."]
     out += ["", f"## Failures ({len(s.failed)})", ""]
     out += _table(["source", "error"], s.failed) if s.failed else ["none"]
     out += ["", f"## Check failures ({len(s.check_failures)} documents)", ""]

@@ -197,7 +197,7 @@ def test_summary_fits_80_columns(first):
     assert max(console.measure(line).maximum for line in text.splitlines()) <= 80
     for r in s.rows:
         assert str(r["year"]) in text
-    assert "new 5" in text and "unchanged 0" in text
+    assert "new 5" in text and "unchanged 0" in text and "reading and parsing took" in text
 
 
 def test_nightly_deployment_schedule(monkeypatch):

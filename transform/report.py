@@ -43,6 +43,7 @@ class Report:
     error: str | None = None
     skip_reason: str | None = None
     ocr_pages: list[int] = field(default_factory=list)  # pages read by OCR (extract.document.Document.ocr_pages)
+    seconds: float = field(default=0.0, compare=False)  # wall time reading and parsing took (run summary only)
 
     def get(self, table: str, row: str, col: str) -> float | int | None:
         c = self.cells.get((table, row, col))
