@@ -123,8 +123,9 @@ def print_summary(summary) -> None:
     console.print("status: " + ", ".join(f"{k} {v}" for k, v in sorted(summary.by_status.items())))
     w = summary.work
     console.print(f"extracted {summary.extracted} (new {w['new']}, changed {w['changed']}, reparsed {w['reparsed']}, "
-                  f"forced {w['forced']}), unchanged {w['unchanged']}"
-                  + (f"; reading and parsing took {summary.extract_seconds:.1f} s" if summary.extracted else ""))
+                  f"forced {w['forced']}), unchanged {w['unchanged']}")
+    if summary.extracted:
+        console.print(f"reading and parsing took {summary.extract_seconds:.1f} s")
     if summary.year is not None:
         console.print(f"year {summary.year} replaced; {summary.other_years} documents of other years untouched")
     for source, error in summary.failed:

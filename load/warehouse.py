@@ -85,7 +85,7 @@ def writing(db: str | Path) -> Iterator[duckdb.DuckDBPyConnection]:
 def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict[str, Any]]) -> None:
     if not rows:
         return
-    df = pd.DataFrame(rows, columns=COLUMNS[table])
+    df = pd.DataFrame({c: [r[c] for r in rows] for c in COLUMNS[table]})  # by column: twice as fast as by row
     con.register("_rows", df)
     cols = ", ".join(COLUMNS[table])
     con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM _rows")
@@ -119,6 +119,7 @@ class Load:
     def __init__(self, con: duckdb.DuckDBPyConnection, replace_year: int | None = None,
                  resolver: Resolver | None = None, keep: Iterable[str] = ()) -> None:
         self.con, self.resolver, self.reports = con, resolver, 0
+        con.execute("SET threads = 1")  # batches are small; the cores belong to the readers while they come
         if replace_year is not None:
             with _transaction(con):
                 con.register("_keep", pd.DataFrame({"report_id": list(keep)}, dtype="string"))
@@ -145,6 +146,7 @@ class Load:
         self.reports += len(merged["reports"])
 
     def finish(self) -> None:
+        self.con.execute("RESET threads")
         with _transaction(self.con):
             refresh_agencies(self.con, self.resolver)
             primary.mark(self.con)
