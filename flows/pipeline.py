@@ -83,13 +83,13 @@ def extract_batch(docs: list[tuple[str, str]], raw_root: str) -> list[Report]:
     return reports
 
 
-BATCH_MAX = 100
+BATCH_MAX = 50
 
 
 def batches(todo: list[Item], workers: int) -> list[list[Item]]:
-    """About four batches per worker (so that a slow batch does not leave a worker idle for long),
+    """About eight batches per worker (so that the last batch does not leave the other workers idle for long),
     of at most BATCH_MAX documents (so that progress advances and a crashed worker loses little)."""
-    size = max(1, min(BATCH_MAX, math.ceil(len(todo) / (4 * workers))))
+    size = max(1, min(BATCH_MAX, math.ceil(len(todo) / (8 * workers))))
     return [todo[i:i + size] for i in range(0, len(todo), size)]
 
 
