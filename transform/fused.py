@@ -327,15 +327,21 @@ def resolve_fused(
                 f"{len(raws)} readings fit the table's arithmetic ({', '.join(sorted(raws)[:4])}); cell left out")
 
 
+def _narrow(report: Report, ok: list[Split], keep: Callable[[Split], bool], warning: str) -> list[Split]:
+    """The readings `keep` accepts, with `warning` said, when some but not all of them pass; else all."""
+    chosen = [s for s in ok if keep(s)]
+    if chosen and len(chosen) < len(ok):
+        report.warnings.append(warning)
+        return chosen
+    return ok
+
+
 def _prefer_prose(report: Report, table: Table, run: FusedRun, ok: list[Split],
                   hints: dict[CellKey, set[str]]) -> list[Split]:
     for i, k in enumerate(run.cells):
-        chosen = [s for s in ok if s[i] in hints.get(k, ())]
-        if chosen and len(chosen) < len(ok):
-            ok = chosen
-            report.warnings.append(
-                f"{table.key}/{k[0]}/{k[1]}: digits {run.text!r} fused; split chosen with the report's text "
-                f"({'/'.join(sorted(hints[k]))})")
+        ok = _narrow(report, ok, lambda s: s[i] in hints.get(k, ()),
+                     f"{table.key}/{k[0]}/{k[1]}: digits {run.text!r} fused; split chosen with the report's text "
+                     f"({'/'.join(sorted(hints.get(k, ())))})")
     return ok
 
 
@@ -353,12 +359,8 @@ def _prefer_stock(report: Report, table: Table, run: FusedRun, ok: list[Split]) 
                 s, i, *o = (_num(split[position[k]]) for k in keys)
                 return None in (s, i, *o) or s >= i - sum(o)
 
-            chosen = [s for s in ok if holds(s)]
-            if chosen and len(chosen) < len(ok):
-                ok = chosen
-                report.warnings.append(
-                    f"{table.key}/{row}: digits {run.text!r} fused; readings with {stock} below {inflow}"
-                    f"{' - ' + outflow if outflow else ''} dropped")
+            ok = _narrow(report, ok, holds, f"{table.key}/{row}: digits {run.text!r} fused; readings with {stock} "
+                                            f"below {inflow}{' - ' + outflow if outflow else ''} dropped")
     return ok
 
 
