@@ -120,6 +120,8 @@ class Load:
                  resolver: Resolver | None = None, keep: Iterable[str] = ()) -> None:
         self.con, self.resolver, self.reports = con, resolver, 0
         con.execute("SET threads = 1")  # batches are small; the cores belong to the readers while they come
+        # reports already in the warehouse: only these have rows to replace (a delete scans the whole table)
+        self.stored = {rid for (rid,) in con.execute("SELECT report_id FROM reports").fetchall()}
         if replace_year is not None:
             with _transaction(con):
                 con.register("_keep", pd.DataFrame({"report_id": list(keep)}, dtype="string"))
@@ -137,12 +139,14 @@ class Load:
         if not merged["reports"]:
             return
         with _transaction(self.con):
-            ids = pd.DataFrame({"report_id": [r["report_id"] for r in merged["reports"]]}, dtype="string")
-            self.con.register("_ids", ids)
-            _delete_reports(self.con, "SELECT report_id FROM _ids")
-            self.con.unregister("_ids")
+            replaced = [r["report_id"] for r in merged["reports"] if r["report_id"] in self.stored]
+            if replaced:
+                self.con.register("_ids", pd.DataFrame({"report_id": replaced}, dtype="string"))
+                _delete_reports(self.con, "SELECT report_id FROM _ids")
+                self.con.unregister("_ids")
             for t in ("reports", "facts", "checks"):
                 _insert(self.con, t, merged[t])
+        self.stored.update(r["report_id"] for r in merged["reports"])
         self.reports += len(merged["reports"])
 
     def finish(self) -> None:

@@ -80,3 +80,19 @@ def test_reader_process_running_during_loads_sees_only_whole_years(tmp_path):
     assert reader.returncode == 0, err
     seen = {tuple(int(x) for x in line.split()) for line in out.splitlines()}
     assert seen and seen <= {whole, part}, seen
+
+
+def test_a_report_added_again_in_the_same_load_replaces_its_rows(tmp_path):
+    """Deletes run only for reports the warehouse holds (a delete scans the table), which includes the
+    ones this load has already added."""
+    from gold_reports import gold_report
+    from load.rows import report_rows
+
+    con = warehouse.connect(tmp_path / "w.duckdb")
+    loading = warehouse.Load(con)
+    report = gold_report("2021_guangzhou_tjj.txt")
+    loading.add([report_rows(report, "x")])
+    loading.add([report_rows(report, "x")])
+    loading.finish()
+    assert con.execute("select count(*) from reports").fetchone()[0] == 1
+    assert con.execute("select count(*) from facts").fetchone()[0] == len(report.cells)
