@@ -66,5 +66,5 @@ def test_a_loaded_batch_is_let_go_before_the_run_ends(prefect_harness, tmp_path)
     chunks = batches([it for it, _ in todo], 1)
     held, at_end = flow(name="batches-held")(_batches_still_held)(todo, str(tmp_path / "raw"))
     assert len(held) == len(chunks) >= 4
-    # Prefect's engine may keep the last task's result a little longer: at most one batch, never more
-    assert max(held + [at_end]) <= max(map(len, chunks))
+    # Prefect's engine may keep the last tasks' results a little longer: a batch or two, never a growing number
+    assert max(held + [at_end]) <= 2 * max(map(len, chunks)) < len(todo) - 2 * max(map(len, chunks))
