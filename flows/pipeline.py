@@ -1,5 +1,5 @@
 """The main Prefect flow: discover → ingest into the raw store → plan (the warehouse is the cache)
-→ extract+transform per document on the chosen runner → load in one transaction → summary.
+→ extract+transform in batches on the chosen runner, each batch loaded as it completes → publish → summary.
 
 Only wiring lives here: each step is a plain function of extract/, transform/ or load/.
 """

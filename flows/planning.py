@@ -10,12 +10,11 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-import duckdb
-
 from extract.document import ReadError
 from extract.limits import read_file
 from extract.sources import discover
 from flows.summary import Summary, stored_row, summarize
+from load import warehouse
 from load.catalog import Stored, stored_reports
 from transform import PARSER_VERSION
 
@@ -23,7 +22,6 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = ROOT / "data" / "warehouse.duckdb"
 DEFAULT_SAMPLES = ROOT / "data" / "samples"
 DEFAULT_RAW = ROOT / "data" / "raw"
-TABLES = ("agencies", "reports", "facts", "checks")
 
 
 def source_name(path: Path) -> str:
@@ -74,9 +72,9 @@ def plan(items: list[Item], stored: dict[str, Stored], force: bool, year: int | 
 
 
 def warehouse_counts(db: str | Path) -> dict[str, int]:
-    con = duckdb.connect(str(db), read_only=True)
+    con = warehouse.connect(db, read_only=True)
     try:
-        return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES}
+        return warehouse.counts(con)
     finally:
         con.close()
 
@@ -87,13 +85,18 @@ def unchanged_summary(inputs: list[Path] | None, db: str | Path) -> Summary | No
     or anything to record (an unreadable file, which the flow records as failed)."""
     if not Path(db).exists():
         return None
-    items = []
-    for p in discover(inputs or [DEFAULT_SAMPLES]):
+    paths = discover(inputs or [DEFAULT_SAMPLES])
+    stored = stored_reports(db, [source_name(p) for p in paths])
+    kept: list[Stored] = []
+    for p in paths:  # stop at the first document to extract: the flow reads them all again anyway
+        if source_name(p) not in stored:
+            return None
         try:
-            items.append(Item(source_name(p), hashlib.sha256(read_file(p)).hexdigest()))
+            item = Item(source_name(p), hashlib.sha256(read_file(p)).hexdigest())
         except (OSError, ReadError):
             return None
-    work = plan(items, stored_reports(db, [it.source for it in items]), force=False, year=None)
-    if work.todo:
-        return None
-    return summarize([stored_row(s) for s in work.kept], warehouse_counts(db), str(db))
+        work = plan([item], stored, force=False, year=None)
+        if work.todo:
+            return None
+        kept += work.kept
+    return summarize([stored_row(s) for s in kept], warehouse_counts(db), str(db))

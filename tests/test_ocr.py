@@ -86,12 +86,18 @@ def test_scan_without_ocr_is_a_clear_failure(monkeypatch):
         read_document(all_images)
 
 
+def ruled_grid(shape: tuple[int, int], ys: tuple[int, ...], xs: tuple[int, ...], width: int) -> np.ndarray:
+    """A white page with black rules `width` pixels thick at rows `ys` and columns `xs`, meeting at the ends."""
+    img = np.full(shape, 255, np.uint8)
+    for y in ys:
+        img[y:y + width, xs[0]:xs[-1] + width] = 0
+    for x in xs:
+        img[ys[0]:ys[-1] + width, x:x + width] = 0
+    return img
+
+
 def test_ruling_lines_give_rows_columns_and_merged_spans():
-    img = np.full((200, 400), 255, np.uint8)
-    for y in (10, 60, 110, 160):
-        img[y:y + 2, 10:391] = 0
-    for x in (10, 130, 260, 389):
-        img[10:162, x:x + 2] = 0
+    img = ruled_grid((200, 400), (10, 60, 110, 160), (10, 130, 260, 389), 2)
     img[60:62, 10:130] = 255  # the first column's top two cells are one merged cell
     [table] = find_tables(img)
     assert (table.n_rows, table.n_cols) == (3, 3)
@@ -105,11 +111,7 @@ def test_a_scan_fed_in_askew_is_straightened_to_the_same_grid():
 
     from extract.readers.ruling import skew_angle
 
-    img = np.full((600, 1000), 255, np.uint8)
-    for y in (100, 200, 300, 400):
-        img[y:y + 3, 100:903] = 0
-    for x in (100, 400, 650, 900):
-        img[100:403, x:x + 3] = 0
+    img = ruled_grid((600, 1000), (100, 200, 300, 400), (100, 400, 650, 900), 3)
     turned = Image.fromarray(img).rotate(1.5, resample=Image.Resampling.BICUBIC, fillcolor=255)
     angle = skew_angle(np.asarray(turned))
     assert abs(angle - 1.5) < 0.2
