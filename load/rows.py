@@ -39,7 +39,7 @@ def report_rows(report: Report, parser_version: str, loaded_at: datetime | None 
     facts = [
         {"report_id": rid, "agency_id": aid, "year": report.year, "table_name": t, "row_key": r, "col_key": c,
          "value": None if cell.value is None else float(cell.value), "cell_status": cell.status,
-         "raw": cell.raw, "page": cell.page}
+         "raw": cell.raw, "page": cell.page, "how": cell.how}
         for (t, r, c), cell in report.cells.items()
     ]
     checks = [

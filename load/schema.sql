@@ -42,7 +42,8 @@ CREATE TABLE IF NOT EXISTS facts (
     value       DOUBLE,
     cell_status VARCHAR NOT NULL CHECK (cell_status IN ('number', 'blank', 'na')),
     raw         VARCHAR,
-    page        INTEGER
+    page        INTEGER,
+    how         VARCHAR  -- how the cell was read: grid, text, split, digits, ocr, moved (transform/report.py HOW)
 );
 
 CREATE TABLE IF NOT EXISTS checks (
@@ -64,6 +65,7 @@ ALTER TABLE agencies ADD COLUMN IF NOT EXISTS parent_id VARCHAR;
 ALTER TABLE agencies ADD COLUMN IF NOT EXISTS names VARCHAR[];
 ALTER TABLE reports ADD COLUMN IF NOT EXISTS is_primary BOOLEAN;
 ALTER TABLE reports ADD COLUMN IF NOT EXISTS primary_reason VARCHAR;
+ALTER TABLE facts ADD COLUMN IF NOT EXISTS how VARCHAR;
 
 -- One row per HTTP fetch by the crawler (append-only history). size = body bytes downloaded by
 -- that fetch (0 for a 304); sha256 = the content the URL stands for (kept in the raw store).

@@ -33,7 +33,8 @@ COLUMNS = {
                  "parent_id", "names"],
     "reports": ["report_id", "agency_id", "agency", "year", "template", "source", "sha256", "format", "status",
                 "error", "parser_version", "loaded_at", "confidence", "warnings"],
-    "facts": ["report_id", "agency_id", "year", "table_name", "row_key", "col_key", "value", "cell_status", "raw", "page"],
+    "facts": ["report_id", "agency_id", "year", "table_name", "row_key", "col_key", "value", "cell_status", "raw", "page",
+              "how"],
     "checks": ["report_id", "rule", "ok", "where_", "expected", "actual", "message"],
 }
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+from transform.notes import Note, as_note, note
 from transform.schema import TABLES
 
 SCHEMA = "xxgk.report/1"
@@ -18,6 +19,13 @@ class Cell(NamedTuple):
     status: str  # number | blank | na
     raw: str = ""
     page: int | None = None
+    how: str = "grid"  # how it was read: grid | text | split | digits | ocr | moved (see HOW)
+
+
+# How a cell was read. `grid`: a cell of a printed table; `text`: one of a text row's values separated as
+# printed; `split`: cut from a run of fused digits, the cut chosen by the table's arithmetic; `digits`: cut
+# by digit count alone; `ocr`: recognised from an image; `moved`: printed outside the table and put back.
+HOW = ("grid", "text", "split", "digits", "ocr", "moved")
 
 
 class Check(NamedTuple):
@@ -39,11 +47,19 @@ class Report:
     template: str | None = None
     cells: dict[tuple[str, str, str], Cell] = field(default_factory=dict)
     checks: list[Check] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # Notes (transform/notes.py); plain str is read as one
     error: str | None = None
     skip_reason: str | None = None
     ocr_pages: list[int] = field(default_factory=list)  # pages read by OCR (extract.document.Document.ocr_pages)
     seconds: float = field(default=0.0, compare=False)  # wall time reading and parsing took (run summary only)
+
+    def warn(self, table: str, row: str = "", col: str = "", message: str = "", code: str = "other") -> None:
+        """Record a warning about one cell, row or table (see transform.notes)."""
+        self.warnings.append(note(table, row, col, message, code))
+
+    def notes(self) -> list[Note]:
+        """Every warning with the cell it names and its code."""
+        return [as_note(w) for w in self.warnings]
 
     def get(self, table: str, row: str, col: str) -> float | int | None:
         c = self.cells.get((table, row, col))
