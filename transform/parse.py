@@ -14,9 +14,10 @@ from transform import meta
 from transform.labels import nfkc, norm, similarity, starts_label
 from transform.numbers import parse_value
 from transform.report import Cell, Report
-from transform.fused import FusedRun, prose_hints, resolve_fused
+from transform.fused import FusedRun, equations, prose_hints, resolve_fused
 from transform.moved import NotedValue, noted_values, put_back
 from transform.tokens import Segment, text_segments
+from transform.align import align, fill, stream
 from transform.schema import (
     ACTIVE_2019, ACTIVE_2021, REQUESTS_2021, REQUESTS_OTHER_AS_ONE, REVIEW_LITIGATION, Row, Table, tables_for,
 )
@@ -356,15 +357,40 @@ def parse(doc: Document, source: str = "", sha256: str = "") -> Report:
         tables["requests"] = REQUESTS_2021
     else:
         tables["requests"] = REQUESTS_OTHER_AS_ONE
+    hints = prose_hints(body)
     for key, table in tables.items():
-        segs = segments(sections.get(key, []))
+        content = sections.get(key, [])
+        segs = segments(content)
         if not segs:
-            report.warnings.append(f"{key}: section not found")
+            report.warn(key, "", "", "section not found", "not_found")
             continue
         if key == "review_litigation":
             map_review(report, table, segs)
-        else:
-            map_rows(report, table, segs, prose_hints(body), noted_values(sections.get(key, [])))
+            continue
+        by_rows = Report(source)
+        map_rows(by_rows, table, segs, hints, noted_values(content))
+        candidates = [by_rows]
+        if not any(isinstance(item, list) for item, _ in content):
+            by_stream = Report(source)
+            fill(by_stream, table, align(table, stream(content)), hints)
+            candidates.append(by_stream)
+        chosen = max(candidates, key=lambda r: reading_quality(r, table))
+        report.cells.update(chosen.cells)
+        report.warnings.extend(chosen.warnings)
     if not report.cells:
         report.error = "no standard tables found"
     return report
+
+
+def reading_quality(reading: Report, table: Table) -> tuple[int, int, int]:
+    """How far to trust one reading of a table: its own arithmetic first (rules that hold, less those
+    that fail, counted thrice), then the cells read, then the fewer warnings."""
+    values = {(r, c): cell.value or 0 for (t, r, c), cell in reading.cells.items() if t == table.key}
+    holds = fails = 0
+    for lhs, rhs in equations(table):
+        if all(k in values for k in lhs + rhs):
+            if abs(sum(values[k] for k in lhs) - sum(values[k] for k in rhs)) < 1e-6:
+                holds += 1
+            else:
+                fails += 1
+    return holds - 3 * fails, len(values), -len(reading.warnings)
