@@ -18,47 +18,60 @@ from transform.fused import FusedRun, equations, prose_hints, resolve_fused
 from transform.moved import NotedValue, noted_values, put_back
 from transform.tokens import Segment, text_segments
 from transform.align import align, fill, stream
+from transform.columns import read_grid
 from transform.schema import (
     ACTIVE_2019, ACTIVE_2021, REQUESTS_2021, REQUESTS_OTHER_AS_ONE, REVIEW_LITIGATION, Row, Table, tables_for,
 )
 
 SECTION_OF = {"二": "active", "三": "requests", "四": "review_litigation", "五": "problems", "六": "other"}
 _HEADING = re.compile(
-    r"(?<![\u4e00-\u9fff])(?P<n>[二三四五六])\s*[、.．]\s*"  # text copies run headings on: '…667三、收到'
+    r"(?<![第十])(?P<n>[二三四五六])\s*[、.．]\s*"  # copies run headings on: '…667三、收到', '…情况三、收到'
     r"(?=主动公开|收到和处理|[^。；\s]{0,16}行政\S?复议|[^。；\s]{0,12}存在的主要问题|其他需要报告)"
 )
 MATCH_MIN = 85.0
 LOOKAHEAD = 6
 
 
-def split_sections(doc: Document) -> dict[str, list[tuple[object, int]]]:
-    """Section key → its content in order: text strings (from lines) and grid rows (lists of cells)."""
+def split_sections(doc: Document, full: bool = False) -> dict[str, list[tuple[object, int]]]:
+    """Section key → its content in order: text strings (from lines) and grid rows (lists of cells:
+    each printed cell once, or with `full` every position, merged cells repeated over their span)."""
     out: dict[str, list[tuple[object, int]]] = {}
     current = "preamble"
     for block in doc.blocks:
         if isinstance(block, Line):
-            text = nfkc(block.text)
-            pos = 0
-            for m in _HEADING.finditer(text):
-                piece = text[pos:m.start()].strip()
-                if piece:
-                    out.setdefault(current, []).append((piece, block.page))
-                current = SECTION_OF[m.group("n")]
-                pos = m.start()
-            piece = text[pos:].strip()
-            if piece:
-                out.setdefault(current, []).append((piece, block.page))
+            current = _text_line(out, current, block.text, block.page)
         else:
             repeated: set[int] = set()
             for i, page in enumerate(block.pages):
                 row = [nfkc(c) for c in block.printed(i)]
-                first = next((c for c in row if c.strip()), "")
-                m = _HEADING.match(first)
-                if m and len([c for c in row if c.strip()]) == 1:
-                    current = SECTION_OF[m.group("n")]
-                row, repeated = _drop_copied_spans(row, repeated)
+                printed = [c for c in row if c.strip()]
+                if len(printed) == 1 and parse_value(printed[0]) is None:
+                    # one text cell across the row: a title, a heading, or a page laid out in a table
+                    for text in printed[0].splitlines():
+                        current = _text_line(out, current, text, page)
+                    continue
+                if full:
+                    row = [nfkc(c) for c in block.rows[i]]
+                else:
+                    row, repeated = _drop_copied_spans(row, repeated)
                 out.setdefault(current, []).append((row, page))
     return out
+
+
+def _text_line(out: dict[str, list[tuple[object, int]]], current: str, text: str, page: int) -> str:
+    """Append one text line to its sections (a heading inside it starts the next); the section it ends in."""
+    text = nfkc(text)
+    pos = 0
+    for m in _HEADING.finditer(text):
+        piece = text[pos:m.start()].strip()
+        if piece:
+            out.setdefault(current, []).append((piece, page))
+        current = SECTION_OF[m.group("n")]
+        pos = m.start()
+    piece = text[pos:].strip()
+    if piece:
+        out.setdefault(current, []).append((piece, page))
+    return current
 
 
 _COL_LABELS = {norm(lbl) for t in (ACTIVE_2021, ACTIVE_2019, REVIEW_LITIGATION) for lbl in t.col_labels.values()}
@@ -351,6 +364,7 @@ def parse(doc: Document, source: str = "", sha256: str = "") -> Report:
         report.skip_reason = "free-form report before the 2019 format: no standard tables"
         return report
     sections = split_sections(doc)
+    grids = split_sections(doc, full=True)
     tables = tables_for(report.template)
     req_text = norm(" ".join(" ".join(x) if isinstance(x, list) else str(x) for x, _ in sections.get("requests", [])))
     if "逾期不补正" in req_text or "缴纳费用" in req_text:
@@ -364,13 +378,18 @@ def parse(doc: Document, source: str = "", sha256: str = "") -> Report:
         if not segs:
             report.warn(key, "", "", "section not found", "not_found")
             continue
-        if key == "review_litigation":
-            map_review(report, table, segs)
-            continue
         by_rows = Report(source)
-        map_rows(by_rows, table, segs, hints, noted_values(content))
+        if key == "review_litigation":
+            map_review(by_rows, table, segs)
+        else:
+            map_rows(by_rows, table, segs, hints, noted_values(content))
         candidates = [by_rows]
-        if not any(isinstance(item, list) for item, _ in content):
+        grid_rows = [(item, page) for item, page in grids.get(key, []) if isinstance(item, list)]
+        if grid_rows:
+            by_columns = Report(source)
+            if read_grid(by_columns, table, grid_rows):
+                candidates.append(by_columns)
+        elif key != "review_litigation":
             by_stream = Report(source)
             fill(by_stream, table, align(table, stream(content)), hints)
             candidates.append(by_stream)
