@@ -53,6 +53,7 @@ def read_grid(report: Report, table: Table, rows: list[tuple[list[str], int]]) -
     header_cols: dict[int, str] = {}
     header_rows: dict[int, int] = {}  # position → template row a group header above it names
     in_header = False
+    width = max((len(cells) for cells, _ in rows), default=0)
     filled = 0
     cursor = 0
     for cells, page in rows:
@@ -68,17 +69,21 @@ def read_grid(report: Report, table: Table, rows: list[tuple[list[str], int]]) -
                     header_cols, header_rows = {}, {}
                 in_header = True
                 header_cols.update(named)
-                for j, r in _spread(groups, cells).items():
+                for j, r in _spread(groups, cells, width).items():
                     if j not in header_rows or len(table.rows[r].label) > len(table.rows[header_rows[j]].label):
                         header_rows[j] = r
             continue
         in_header = False
         if not header_cols:
             continue
+        if len(cells) <= max(header_cols):  # a row shorter than its header: which cell is missing is unknown
+            r = _row_of(table, label, cursor)
+            if r is not None:
+                report.warn(table.key, table.rows[r].key, "", f"{len(cells)} cells under a header of "
+                            f"{max(header_cols) + 1} columns ({' | '.join(cells)}); cells left out", "count_mismatch")
+            continue
         by_position = {}
         for j, col in sorted(header_cols.items()):
-            if j >= len(cells):
-                continue
             r = header_rows.get(j)
             if r is None:
                 r = _row_of(table, label, cursor)
@@ -114,14 +119,14 @@ def read_grid(report: Report, table: Table, rows: list[tuple[list[str], int]]) -
     return True
 
 
-def _spread(groups: dict[int, int], cells: list[str]) -> dict[int, int]:
+def _spread(groups: dict[int, int], cells: list[str], width: int) -> dict[int, int]:
     """A group header printed once over a merged span: the empty positions after it take it, up to the
-    next printed cell of that header row."""
+    next printed cell of that header row (or the table's edge, where a converter cut the row short)."""
     out: dict[int, int] = {}
     for j, r in groups.items():
         out[j] = r
         k = j + 1
-        while k < len(cells) and not cells[k].strip():
+        while k < width and (k >= len(cells) or not cells[k].strip()):
             out[k] = r
             k += 1
     return out

@@ -45,13 +45,16 @@ def split_sections(doc: Document, full: bool = False) -> dict[str, list[tuple[ob
             for i, page in enumerate(block.pages):
                 row = [nfkc(c) for c in block.printed(i)]
                 printed = [c for c in row if c.strip()]
-                if len(printed) == 1 and parse_value(printed[0]) is None:
-                    # one text cell across the row: a title, a heading, or a page laid out in a table
+                if len(printed) == 1 and (_HEADING.match(printed[0]) or len(norm(printed[0])) > 60):
+                    # one text cell across the row: a heading, or the text of a page laid out in a table
                     for text in printed[0].splitlines():
                         current = _text_line(out, current, text, page)
                     continue
-                if full:
-                    row = [nfkc(c) for c in block.rows[i]]
+                if full:  # every position, less the padding after a row's last cell (hspan with no text)
+                    width = len(block.rows[i])
+                    while width and block.hspans[i][width - 1] and not block.rows[i][width - 1]:
+                        width -= 1
+                    row = [nfkc(c) for c in block.rows[i][:width]]
                 else:
                     row, repeated = _drop_copied_spans(row, repeated)
                 out.setdefault(current, []).append((row, page))
