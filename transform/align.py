@@ -59,15 +59,9 @@ def stream(content: list[tuple[object, int]]) -> list[Tok]:
     """The section's text lines as label and value tokens in reading order (grid rows as their cells)."""
     out: list[Tok] = []
     for item, page in content:
-        if isinstance(item, list):
-            for cell in item:
-                v = parse_value(cell)
-                if v is None:
-                    out.append(Tok(cell, False, page))
-                elif v.status != "blank":
-                    out.append(Tok(cell, True, page))
-            continue
-        text = _NOTE.sub(" ", str(item))
+        # a grid row reads as the line of its cells: a cell may hold two figures ('80 1') where a
+        # converter merged columns, and blank cells are no tokens (their place is the grid reader's)
+        text = _NOTE.sub(" ", " ".join(item) if isinstance(item, list) else str(item))
         for piece, is_value in _tokens(text, prose_units=True):
             if is_value:
                 out.append(Tok(piece, True, page))

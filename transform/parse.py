@@ -8,11 +8,13 @@ label runs and number runs.
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from extract.document import Document, Line
 from transform import meta
 from transform.labels import nfkc, norm, similarity, starts_label
 from transform.numbers import parse_value
+from transform.notes import Note
 from transform.report import Cell, Report
 from transform.fused import FusedRun, equations, prose_hints, resolve_fused
 from transform.moved import NotedValue, noted_values, put_back
@@ -357,12 +359,15 @@ def parse(doc: Document, source: str = "", sha256: str = "") -> Report:
     body = "\n".join(lines)
     title = meta.find_title(lines, doc.title)
     report.year = meta.year_of(title, body)
-    report.agency = meta.find_agency(title, lines)
+    report.agency = meta.clean_agency(meta.find_agency(title, lines))
     report.template = meta.detect_template(body, report.year)
     if not meta.is_annual_report(title, body):
         report.template = None
         report.skip_reason = "not an annual report: no 政府信息公开…年度报告 title with a report body"
         return report
+    for doubt in (meta.agency_doubt(report.agency), meta.year_doubt(report.year, report.template, date.today().year)):
+        if doubt:
+            report.warnings.append(Note(doubt, code="meta"))
     if report.template == "pre2019":
         report.skip_reason = "free-form report before the 2019 format: no standard tables"
         return report
@@ -392,10 +397,9 @@ def parse(doc: Document, source: str = "", sha256: str = "") -> Report:
             by_columns = Report(source)
             if read_grid(by_columns, table, grid_rows):
                 candidates.append(by_columns)
-        elif key != "review_litigation":
-            by_stream = Report(source)
-            fill(by_stream, table, align(table, stream(content)), hints)
-            candidates.append(by_stream)
+        by_stream = Report(source)
+        fill(by_stream, table, align(table, stream(content)), hints)
+        candidates.append(by_stream)
         chosen = max(candidates, key=lambda r: reading_quality(r, table))
         report.cells.update(chosen.cells)
         report.warnings.extend(chosen.warnings)
