@@ -56,8 +56,14 @@ def read_grid(report: Report, table: Table, rows: list[tuple[list[str], int]]) -
     width = max((len(cells) for cells, _ in rows), default=0)
     filled = 0
     cursor = 0
-    for cells, page in rows:
-        cells = [nfkc(c or "") for c in cells]
+    grid, grid_width = None, 0
+    for row_cells, page in rows:
+        cells = [nfkc(c or "") for c in row_cells]
+        this_grid = getattr(row_cells, "grid", None)
+        if this_grid != grid:  # another grid: its columns are the old header's only if it is as wide
+            if header_cols and getattr(row_cells, "width", len(cells)) != grid_width:
+                header_cols, header_rows = {}, {}
+            grid, grid_width = this_grid, getattr(row_cells, "width", len(cells))
         label = " ".join(dict.fromkeys(c for j, c in enumerate(cells) if j not in header_cols and c.strip()
                                        and parse_value(c) is None and len(norm(c)) <= MAX_LABEL))
         if not any(_is_figure(c) for c in cells) and not (header_cols and _row_of(table, label, cursor) is not None):

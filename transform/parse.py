@@ -56,11 +56,19 @@ def split_sections(doc: Document, full: bool = False) -> dict[str, list[tuple[ob
                     width = len(block.rows[i])
                     while width and block.hspans[i][width - 1] and not block.rows[i][width - 1]:
                         width -= 1
-                    row = [nfkc(c) for c in block.rows[i][:width]]
+                    row = GridRow(nfkc(c) for c in block.rows[i][:width])
+                    row.grid, row.width = id(block), len(block.rows[i])
                 else:
                     row, repeated = _drop_copied_spans(row, repeated)
                 out.setdefault(current, []).append((row, page))
     return out
+
+
+class GridRow(list):
+    """A grid row at full width, knowing its grid (header positions hold within one grid only)."""
+
+    grid: int = 0
+    width: int = 0
 
 
 def _text_line(out: dict[str, list[tuple[object, int]]], current: str, text: str, page: int) -> str:
