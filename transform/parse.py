@@ -21,6 +21,7 @@ from transform.moved import NotedValue, noted_values, put_back
 from transform.tokens import Segment, text_segments
 from transform.align import align, fill, stream
 from transform.columns import read_grid
+from transform.furniture import without_furniture
 from transform.schema import (
     ACTIVE_2019, ACTIVE_2021, REQUESTS_2021, REQUESTS_OTHER_AS_ONE, REVIEW_LITIGATION, Row, Table, tables_for,
 )
@@ -379,6 +380,7 @@ def parse(doc: Document, source: str = "", sha256: str = "") -> Report:
     if report.template == "pre2019":
         report.skip_reason = "free-form report before the 2019 format: no standard tables"
         return report
+    doc = without_furniture(doc)
     sections = split_sections(doc)
     grids = split_sections(doc, full=True)
     tables = tables_for(report.template)
