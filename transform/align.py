@@ -76,8 +76,9 @@ def _digits(tok: Tok) -> int:
     return len(t) if t.isdigit() else (1 if t else 0)
 
 
-def align(table: Table, toks: list[Tok]) -> Alignment:
-    """The best placement of the template rows of `table` over the value tokens of `toks`."""
+def align(table: Table, toks: list[Tok], after: bool = False) -> Alignment:
+    """The best placement of the template rows of `table` over the value tokens of `toks`, each row's
+    label looked for before its values (or, with `after`, behind them: some copies print it so)."""
     vals = [i for i, t in enumerate(toks) if t.value]
     labels = [norm(t.text) if not t.value else "" for t in toks]
     n_rows, n_vals = len(table.rows), len(vals)
@@ -87,28 +88,37 @@ def align(table: Table, toks: list[Tok]) -> Alignment:
         return "".join(labels[a + 1:b])
 
     def evidence(i: int, k0: int, k1: int) -> float:
-        """How well row i's label sits around its values vals[k0:k1]: before them, after them, or both."""
+        """How well row i's label sits beside its values vals[k0:k1] (on this mode's side; a label
+        broken around the values counts too)."""
         start, end = vals[k0], vals[k1 - 1]
         before = text_between(vals[k0 - 1] if k0 else -1, start)[-MAX_TEXT:]
-        after = text_between(end, vals[k1] if k1 < n_vals else len(toks))[:MAX_TEXT]
+        behind = text_between(end, vals[k1] if k1 < n_vals else len(toks))[:MAX_TEXT]
         inside = text_between(start, end)
         row = table.rows[i]
         best = 0.0
         for lbl in (row.label, *row.aliases):
             key = norm(lbl)
-            best = max(best, similarity(key, before), similarity(key, before + inside),
-                       similarity(key, inside + after) - 5, similarity(key, before + inside + after) - 3)
+            if after:
+                best = max(best, similarity(key, behind), similarity(key, inside + behind))
+            else:
+                best = max(best, similarity(key, before), similarity(key, before + inside),
+                           similarity(key, before + inside + behind) - 3)
         return best
 
-    def rival(i: int, k0: int) -> bool:
-        """The text just before vals[k0] names another row of the template, and not row i."""
-        before = text_between(vals[k0 - 1] if k0 else -1, vals[k0])[-MAX_TEXT:]
-        if len(before) < 4:
+    def names_other(i: int, text: str) -> bool:
+        """`text` names another row of the template, and not row i."""
+        if len(text) < 4:
             return False
-        own = max(similarity(norm(lbl), before) for lbl in (table.rows[i].label, *table.rows[i].aliases))
+        own = max(similarity(norm(lbl), text) for lbl in (table.rows[i].label, *table.rows[i].aliases))
         if own >= STRONG:
             return False
-        return any(j != i and norm(r.label) in before and len(norm(r.label)) >= 4 for j, r in enumerate(table.rows))
+        return any(j != i and norm(r.label) in text and len(norm(r.label)) >= 4 for j, r in enumerate(table.rows))
+
+    def side(k0: int, k1: int) -> str:
+        """The label text on the side of vals[k0:k1] where this mode looks for the row's label."""
+        if after:
+            return text_between(vals[k1 - 1], vals[k1] if k1 < n_vals else len(toks))[:MAX_TEXT]
+        return text_between(vals[k0 - 1] if k0 else -1, vals[k0])[-MAX_TEXT:]
 
     NEG = float("-inf")
     best = [[NEG] * (n_vals + 1) for _ in range(n_rows + 1)]
@@ -141,8 +151,10 @@ def align(table: Table, toks: list[Tok]) -> Alignment:
                 if j < n and not run[0].blank_row and ev < WEAK:
                     continue  # digits are cut by arithmetic only where the row's label says whose they are
                 gain = max(0.0, (ev - 70.0) / 3.0) - (FUSED if j < n and not run[0].blank_row else 0.0)
-                if rival(i, k):
+                if names_other(i, side(k, k + j)):
                     gain -= 8.0
+                if j > 1 and names_other(i, text_between(vals[k], vals[k + j - 1])):
+                    gain -= 12.0  # another row's label among this row's values: the run straddles two rows
                 score = cur + gain
                 if score > best[i + 1][k + j]:
                     best[i + 1][k + j] = score

@@ -79,6 +79,7 @@ def agency_of(title: str) -> str | None:
     t = re.sub(r"(?:(?:19|20)\d{2}|[〇零一二][〇零一二三四五六七八九]{3})\s*年\s*度?", "", t)
     t = re.sub(r"\s+", "", t).strip("“”\"《》")
     t = re.sub(r"(?:关于|的)$", "", t)
+    t = _PREFIX.sub("", _NOT_NAME.sub("", t))  # what a print put before the title (date, time, URL)
     return t or None
 
 

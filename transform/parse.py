@@ -170,13 +170,14 @@ def _match(table: Table, seg: Segment, start: int, group: str, limit: int | None
     return best
 
 
-def _fill(report: Report, table: Table, key: str, cols: tuple[str, ...], values: list[str], page: int) -> bool:
+def _fill(report: Report, table: Table, key: str, cols: tuple[str, ...], values: list[str], page: int,
+          how: str = "grid") -> bool:
     for col, raw in zip(cols, values):
         v = parse_value(raw)
         if v is None:
-            report.warnings.append(f"{table.key}/{key}/{col}: unreadable cell {raw!r}")
+            report.warn(table.key, key, col, f"unreadable cell {raw!r}", "unreadable")
             continue
-        report.cells[(table.key, key, col)] = Cell(v.value, v.status, raw, page)
+        report.cells[(table.key, key, col)] = Cell(v.value, v.status, raw, page, how)
     return True
 
 
@@ -264,7 +265,7 @@ def map_rows(report: Report, table: Table, segs: list[Segment], hints: dict | No
             )
             cursor = i + 1
             continue
-        _fill(report, table, row.key, cols, vals, seg.page)
+        _fill(report, table, row.key, cols, vals, seg.page, "grid" if seg.grid else "text")
         if len(cols) < len(row.cols):
             missing = [c for c in row.cols if c not in cols]
             report.warnings.append(f"{table.key}/{row.key}: columns {missing} not printed; cells left out")
@@ -290,7 +291,7 @@ def _put_back_moved(report: Report, table: Table, short: list[tuple[str, Segment
             continue
         col, note = columns[i], notes[i]
         _fill(report, table, key, tuple(c for c in cols if c != col), values, seg.page)
-        _fill(report, table, key, (col,), [note.raw], note.page)
+        _fill(report, table, key, (col,), [note.raw], note.page, "moved")
         report.warnings.append(f"{table.key}/{key}/{col}: {note.raw} ({note.note}) printed outside the table; "
                                "put back under the column its note names")
 
@@ -332,9 +333,9 @@ def map_review(report: Report, table: Table, segs: list[Segment]) -> None:
     for (row, col), raw, page in zip(cols, vals, pages):
         v = parse_value(raw)
         if v is None:
-            report.warnings.append(f"review_litigation/{row}/{col}: unreadable cell {raw!r}")
+            report.warn("review_litigation", row, col, f"unreadable cell {raw!r}", "unreadable")
             continue
-        report.cells[(table.key, row, col)] = Cell(v.value, v.status, raw, page)
+        report.cells[(table.key, row, col)] = Cell(v.value, v.status, raw, page, "text" if text_only else "grid")
 
 
 def _printed_values(seg: Segment) -> bool:
@@ -407,9 +408,11 @@ def parse(doc: Document, source: str = "", sha256: str = "") -> Report:
             by_columns = Report(source)
             if read_grid(by_columns, table, grid_rows):
                 candidates.append(by_columns)
-        by_stream = Report(source)
-        fill(by_stream, table, align(table, stream(content)), hints)
-        candidates.append(by_stream)
+        tokens = stream(content)
+        for after in (False, True):
+            by_stream = Report(source)
+            fill(by_stream, table, align(table, tokens, after), hints)
+            candidates.append(by_stream)
         chosen = max(candidates, key=lambda r: reading_quality(r, table))
         report.cells.update(chosen.cells)
         report.warnings.extend(chosen.warnings)
@@ -418,9 +421,14 @@ def parse(doc: Document, source: str = "", sha256: str = "") -> Report:
     return report
 
 
-def reading_quality(reading: Report, table: Table) -> tuple[int, int, int]:
-    """How far to trust one reading of a table: its own arithmetic first (rules that hold, less those
-    that fail, counted thrice), then the cells read, then the fewer warnings."""
+MISFITS = {"not_found", "count_mismatch", "placed", "extra", "not_printed"}
+
+
+def reading_quality(reading: Report, table: Table) -> tuple[int, int, int, int]:
+    """How far to trust one reading of a table: its own arithmetic first (rules that hold less rules that
+    fail: a reading out of step breaks many, a report's own slip only a few), then how well it fits the template (rows not found, rows placed without
+    their label, values left over: for table 二, which has no arithmetic, this decides), then the cells
+    read, then the fewer warnings."""
     values = {(r, c): cell.value or 0 for (t, r, c), cell in reading.cells.items() if t == table.key}
     holds = fails = 0
     for lhs, rhs in equations(table):
@@ -429,4 +437,5 @@ def reading_quality(reading: Report, table: Table) -> tuple[int, int, int]:
                 holds += 1
             else:
                 fails += 1
-    return holds - 3 * fails, len(values), -len(reading.warnings)
+    misfits = sum(1 for n in reading.notes() if n.code in MISFITS)
+    return holds - fails, -misfits, len(values), -len(reading.warnings)
