@@ -76,9 +76,12 @@ def _digits(tok: Tok) -> int:
     return len(t) if t.isdigit() else (1 if t else 0)
 
 
-def align(table: Table, toks: list[Tok], after: bool = False) -> Alignment:
+def align(table: Table, toks: list[Tok], after: bool = False, order: bool = False) -> Alignment:
     """The best placement of the template rows of `table` over the value tokens of `toks`, each row's
-    label looked for before its values (or, with `after`, behind them: some copies print it so)."""
+    label looked for before its values (or, with `after`, behind them: some copies print it so).
+    With `order`, labels are not looked for at all: the values fill the rows in the template's order,
+    as a table printed under a header that names its rows does (table 四's one row of fifteen); only
+    the table's arithmetic can then vouch for the reading (see transform.parse)."""
     vals = [i for i, t in enumerate(toks) if t.value]
     labels = [norm(t.text) if not t.value else "" for t in toks]
     n_rows, n_vals = len(table.rows), len(vals)
@@ -129,8 +132,10 @@ def align(table: Table, toks: list[Tok], after: bool = False) -> Alignment:
             cur = best[i][k]
             if cur == NEG:
                 continue
-            if k < n_vals and cur - SKIP_VALUE > best[i][k + 1]:
-                best[i][k + 1], back[i][k + 1] = cur - SKIP_VALUE, ("skipv", i, k)
+            # by order, ties go to the reading that leaves the last values over (prose after the table)
+            skip = SKIP_VALUE + (0.01 * (n_rows - i) if order else 0.0)
+            if k < n_vals and cur - skip > best[i][k + 1]:
+                best[i][k + 1], back[i][k + 1] = cur - skip, ("skipv", i, k)
             if i == n_rows:
                 continue
             if cur - SKIP_ROW > best[i + 1][k]:
@@ -147,13 +152,13 @@ def align(table: Table, toks: list[Tok], after: bool = False) -> Alignment:
                         continue
                 elif any(t.blank_row for t in run):
                     continue
-                ev = evidence(i, k, k + j)
+                ev = WEAK if order else evidence(i, k, k + j)
                 if j < n and not run[0].blank_row and ev < WEAK:
                     continue  # digits are cut by arithmetic only where the row's label says whose they are
-                gain = max(0.0, (ev - 70.0) / 3.0) - (FUSED if j < n and not run[0].blank_row else 0.0)
-                if names_other(i, side(k, k + j)):
+                gain = (1.0 if order else max(0.0, (ev - 70.0) / 3.0)) - (FUSED if j < n and not run[0].blank_row else 0.0)
+                if not order and names_other(i, side(k, k + j)):
                     gain -= 8.0
-                if j > 1 and names_other(i, text_between(vals[k], vals[k + j - 1])):
+                if not order and j > 1 and names_other(i, text_between(vals[k], vals[k + j - 1])):
                     gain -= 12.0  # another row's label among this row's values: the run straddles two rows
                 score = cur + gain
                 if score > best[i + 1][k + j]:

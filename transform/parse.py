@@ -413,6 +413,12 @@ def parse(doc: Document, source: str = "", sha256: str = "") -> Report:
             by_stream = Report(source)
             fill(by_stream, table, align(table, tokens, after), hints)
             candidates.append(by_stream)
+        if key != "active":  # by order alone only where arithmetic can vouch for it, and only if it does
+            by_order = Report(source)
+            fill(by_order, table, align(table, tokens, order=True), hints)
+            holds, fails = arithmetic(by_order, table)
+            if holds and not fails:
+                candidates.append(by_order)
         chosen = max(candidates, key=lambda r: reading_quality(r, table))
         report.cells.update(chosen.cells)
         report.warnings.extend(chosen.warnings)
@@ -429,6 +435,13 @@ def reading_quality(reading: Report, table: Table) -> tuple[int, int, int, int]:
     fail: a reading out of step breaks many, a report's own slip only a few), then how well it fits the template (rows not found, rows placed without
     their label, values left over: for table 二, which has no arithmetic, this decides), then the cells
     read, then the fewer warnings."""
+    holds, fails = arithmetic(reading, table)
+    misfits = sum(1 for n in reading.notes() if n.code in MISFITS)
+    return holds - fails, -misfits, sum(1 for k in reading.cells if k[0] == table.key), -len(reading.warnings)
+
+
+def arithmetic(reading: Report, table: Table) -> tuple[int, int]:
+    """How many of the table's own rules (R1–R4) hold, and how many fail, over the cells read."""
     values = {(r, c): cell.value or 0 for (t, r, c), cell in reading.cells.items() if t == table.key}
     holds = fails = 0
     for lhs, rhs in equations(table):
@@ -437,5 +450,4 @@ def reading_quality(reading: Report, table: Table) -> tuple[int, int, int, int]:
                 holds += 1
             else:
                 fails += 1
-    misfits = sum(1 for n in reading.notes() if n.code in MISFITS)
-    return holds - fails, -misfits, len(values), -len(reading.warnings)
+    return holds, fails
