@@ -71,23 +71,28 @@ def make(sample: Sample, chain: tuple[str, ...], work: Path = WORK) -> Path:
     """The copy `chain` makes of `sample`, from the cache when made before. Each copy is made in a temporary
     directory and renamed into place, so an interrupted or concurrent run never leaves half a copy."""
     where = work / sample.sha256 / K.name(chain)
-    if where.is_dir():
-        made = [p for p in where.iterdir() if p.is_file()]
-        if len(made) == 1:
-            return made[0]
-        shutil.rmtree(where)
+    made = [p for p in where.iterdir() if p.is_file()] if where.is_dir() else []
+    if len(made) == 1:
+        return made[0]
+    shutil.rmtree(where, ignore_errors=True)
     tmp = where.with_name(f"{where.name}.tmp-{os.getpid()}")
     shutil.rmtree(tmp, ignore_errors=True)
-    if chain:
-        K.step(chain[-1])(make(sample, chain[:-1], work), tmp)
-    else:  # the original, under a neutral name: the parser sees content, never the sample's name
-        tmp.mkdir(parents=True)
-        shutil.copyfile(sample.path, tmp / f"original{sample.path.suffix}")
     try:
-        tmp.rename(where)
-    except OSError:  # made meanwhile by another run
+        if chain:
+            out = K.step(chain[-1])(make(sample, chain[:-1], work), tmp)
+        else:  # the original, under a neutral name: the parser sees content, never the sample's name
+            tmp.mkdir(parents=True)
+            out = tmp / f"original{sample.path.suffix}"
+            shutil.copyfile(sample.path, out)
+        if [p.name for p in tmp.iterdir()] != [out.name]:
+            raise RuntimeError(f"{K.name(chain)} made {sorted(p.name for p in tmp.iterdir())}, not one file")
+        try:
+            tmp.rename(where)
+        except OSError:  # made meanwhile by another run: that copy is as good
+            pass
+        return where / out.name
+    finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    return make(sample, chain, work)
 
 
 @cache
@@ -265,13 +270,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--json", type=Path, help="write every copy's record and the totals here")
     p.add_argument("--results", type=Path, help=f"write the Markdown table here (default for a full run: "
                                                 f"{RESULTS.relative_to(ROOT)})")
+    p.add_argument("--work", type=Path, default=WORK, help="cache of the copies (default bench/work/variants)")
     p.add_argument("-v", "--verbose", action="store_true", help="list each imperfect copy's wrong cells")
     args = p.parse_args(argv)
     samples = load_samples(args.samples)
     if not samples:
         p.error("no sample with a gold file matches")
     started = time.monotonic()
-    records = run(samples, args.kinds, args.scans, args.jobs)
+    records = run(samples, args.kinds, args.scans, args.jobs, args.work)
     if not records:
         p.error("no copy matches --kinds")
     header, rows, totals = summarise(records)

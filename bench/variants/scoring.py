@@ -15,7 +15,7 @@ cell: it says something is missing somewhere, not which figure to distrust. Wron
 warning says the field's name (agency/year/template, 机关/年度/模板).
 
 The converter lost a cell when its gold value, as printed in the original (digits, whitespace and thousands
-separators ignored), is found in the original's text but nowhere in the copy's text. The test is one-sided:
+separators ignored), is found in the original's text but nowhere in the copy's text (Markdown cell borders and bold marks ignored too). The test is one-sided:
 a value such as 0 that appears elsewhere in the copy is never counted as lost, so the column is a lower
 bound on the converter's losses, never an excuse for the parser's.
 """
@@ -108,7 +108,7 @@ def unwarned_meta(output: dict, fields: list[str]) -> list[str]:
 
 # --- what a converter kept ---------------------------------------------------------------------------------
 
-_DROP = re.compile(r"[\s\u3000\u00a0,，]+")
+_DROP = re.compile(r"[\s\u3000\u00a0,，|*]+")  # separators a converter may put inside a number
 
 
 def plain_text(path: Path, fmt: str) -> str | None:
