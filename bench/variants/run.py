@@ -114,7 +114,11 @@ def evaluate(sample: Sample, chain: tuple[str, ...], work: Path = WORK) -> dict:
     rec["seconds_convert"] = time.monotonic() - started
     rec["file"] = str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
     started = time.monotonic()
-    output = _extractor()(path)
+    try:
+        output = _extractor()(path)
+    except Exception as e:  # the parser crashed on this copy: a finding, recorded as a failed document
+        output = {"tables": {}, "warnings": [f"crash: {type(e).__name__}: {e}"], "error": f"crash: {e}"}
+        rec["crash"] = f"{type(e).__name__}: {e}"
     rec["seconds_extract"] = time.monotonic() - started
     r = compare(output, gold)
     wrong_keys = [k for k, _, _ in r["wrong"]]
@@ -286,6 +290,8 @@ def main(argv: list[str] | None = None) -> int:
     for r in records:
         if "conversion_error" in r:
             print(f"not made: {r['kind']} of {r['sample']}: {r['conversion_error']}")
+        if "crash" in r:
+            print(f"PARSER CRASHED: {r['kind']} of {r['sample']}: {r['crash']}")
         elif args.verbose and (r["right"] < r["cells"] or r["meta_wrong"]):
             print(f"{r['kind']} of {r['sample']}: {r['right']}/{r['cells']}; meta wrong {r['meta_wrong']} "
                   f"({r['agency']}, {r['year']}, {r['template']}); {'SILENT' if r['silent'] else 'flagged'}")
