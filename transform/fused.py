@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from itertools import groupby
 from decimal import Decimal
 
+from transform.notes import as_note
 from transform.numbers import parse_value
 from transform.report import Cell, Report
 from transform.schema import APPLICANT_COLS, STOCK_BOUNDS, Table
@@ -281,7 +282,7 @@ def resolve_fused(
     for run in runs:
         if run.blank:  # a row printed with nothing in it
             for k in run.cells:
-                report.cells[(table.key, *k)] = Cell(None, "blank", "", run.page)
+                report.cells[(table.key, *k)] = Cell(None, "blank", "", run.page, "text")
                 known[k] = Decimal(0)
     runs = [run for run in runs if not run.blank]
     open_cells = {k for run in runs for k in run.cells}
@@ -289,12 +290,14 @@ def resolve_fused(
 
     cands: list[list[Split]] = []
     live: list[FusedRun] = []
+    unchecked: set[int] = set()  # runs split without the help of any rule
     for run in runs:
         try:
             ok = _row_candidates(run, known, eqs)
             if ok is None:
                 _warn_rows(report, table, run, "no split satisfies the row's own total; split without arithmetic")
                 ok = list(splits(run.values, len(run.cells)))
+                unchecked.add(id(run))
         except _TooMany:
             _warn_rows(report, table, run, "too many ways to split; cells left out")
             continue
@@ -313,25 +316,32 @@ def resolve_fused(
             f"{table.key}: no split of the fused rows satisfies the table's column arithmetic (R1/R2) "
             "or the search is too large; cells read with each row's own totals only")
         seen = _agree(live, cands)
+    ruled = {k for eq in eqs for k in eq[0] + eq[1]}
     for run in live:
+        digits = "".join(run.values).replace(" ", "").replace(",", "")
+        one_each = digits.isdigit() and len(digits) == len(run.cells)  # one digit a cell: no other reading
+        how = "split" if id(run) not in unchecked and ruled & set(run.cells) else "digits"
         for k in run.cells:
             raws = seen[k]
             if len(raws) == 1:
                 raw = next(iter(raws))
                 v = parse_value(raw)
                 if v is not None:
-                    report.cells[(table.key, *k)] = Cell(v.value, v.status, raw, run.page)
+                    report.cells[(table.key, *k)] = Cell(v.value, v.status, raw, run.page, how)
+                    if not one_each:
+                        why = ("the one reading that fits the table's arithmetic" if how == "split"
+                               else "cut by digit count alone, no rule checks it")
+                        report.warn(table.key, k[0], k[1], f"digits {run.text!r} fused; read as {raw}, {why}", how)
                     continue
-            report.warnings.append(
-                f"{table.key}/{k[0]}/{k[1]}: digits {run.text!r} fused; "
-                f"{len(raws)} readings fit the table's arithmetic ({', '.join(sorted(raws)[:4])}); cell left out")
+            report.warn(table.key, k[0], k[1], f"digits {run.text!r} fused; {len(raws)} readings fit the table's "
+                        f"arithmetic ({', '.join(sorted(raws)[:4])}); cell left out", "ambiguous")
 
 
 def _narrow(report: Report, ok: list[Split], keep: Callable[[Split], bool], warning: str) -> list[Split]:
     """The readings `keep` accepts, with `warning` said, when some but not all of them pass; else all."""
     chosen = [s for s in ok if keep(s)]
     if chosen and len(chosen) < len(ok):
-        report.warnings.append(warning)
+        report.warnings.append(as_note(warning))
         return chosen
     return ok
 
@@ -365,7 +375,8 @@ def _prefer_stock(report: Report, table: Table, run: FusedRun, ok: list[Split]) 
 
 
 def _warn_rows(report: Report, table: Table, run: FusedRun, why: str) -> None:
-    report.warnings.extend(f"{table.key}/{row}: digits {run.text!r} fused; {why}" for row in run.rows)
+    for row in run.rows:
+        report.warn(table.key, row, "", f"digits {run.text!r} fused; {why}", "ambiguous")
 
 
 def _agree(runs: list[FusedRun], cands: list[list[Split]]) -> dict[CellKey, set[str]]:

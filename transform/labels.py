@@ -11,9 +11,17 @@ _DROP = re.compile(r"[\s\u3000\"'“”‘’「」『』《》<>()（）\[\]【
 _ENUM = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|\d+[.．、])")
 
 
+# CJK Radicals Supplement code points that PDF fonts use for whole characters (上海市人⺠政府): NFKC folds
+# the Kangxi radicals (U+2F00…) but not these, so they are mapped to the character they stand for.
+_RADICALS = str.maketrans(
+    "⺟⺠⺫⺬⺮⻄⻅⻆⻈⻉⻋⻓⻔⻘⻚⻛⻜⻝⻠⻢⻣⻤⻥⻦⻧⻨⻩⻪⻬⻮⻰⻳",
+    "母民目示竹西见角讠贝车长门青页风飞食饣马骨鬼鱼鸟卤麦黄黾齐齿龙龟")
+
+
 def nfkc(text: str) -> str:
-    """NFKC folds full-width digits/brackets and Kangxi radicals (⾏ U+2F8F → 行)."""
-    return unicodedata.normalize("NFKC", text)
+    """NFKC folds full-width digits/brackets and Kangxi radicals (⾏ U+2F8F → 行); the radicals that
+    NFKC leaves (⺠ U+2EA0) are mapped too."""
+    return unicodedata.normalize("NFKC", text).translate(_RADICALS)
 
 
 def norm(text: str) -> str:

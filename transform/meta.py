@@ -51,10 +51,17 @@ def find_title(lines: list[str], container_title: str = "") -> str:
             return t + head[i + 1]
     for text in lines[:300]:  # a whole page run into one line: cut the title out of it
         t = nfkc(text)
-        m = re.search(r"([^\s，。：:]{2,40}?(?:19|20)\d{2}\s*年(?:度)?\s*政府信息公开(?:工作)?\s*年度报告)", t)
+        m = _RUN_TITLE.search(t)
         if m:
-            return m.group(1)
+            return re.sub(r"\s+", "", m.group(1))
     return ""
+
+
+# a title inside a line of running text: agency then year (沐阳县人民政府 2025 年 政府信息公开工作年度报告)
+# or year then agency (2021年广州市统计局政府信息公开工作 年度报告); the first such phrase is the title
+_RUN_TITLE = re.compile(
+    r"((?:[^\s，。：:()（）]{2,40}?\s*(?:19|20)\d{2}\s*年\s*度?|(?:19|20)\d{2}\s*年\s*度?\s*[^\s，。：:()（）]{2,40}?)"
+    r"\s*政府信息公开(?:工作)?\s*年度报告)")
 
 
 def year_of(title: str, body: str) -> int | None:
@@ -72,7 +79,49 @@ def agency_of(title: str) -> str | None:
     t = re.sub(r"(?:(?:19|20)\d{2}|[〇零一二][〇零一二三四五六七八九]{3})\s*年\s*度?", "", t)
     t = re.sub(r"\s+", "", t).strip("“”\"《》")
     t = re.sub(r"(?:关于|的)$", "", t)
+    t = _PREFIX.sub("", _NOT_NAME.sub("", t))  # what a print put before the title (date, time, URL)
     return t or None
+
+
+# what an agency's name ends with (the word for an administrative body or an area's government)
+_BODY_SUFFIX = re.compile(
+    r"(?:人民政府|政府|委员会|管委会|管理委员会|办公室|办公厅|局|厅|委|署|院|中心|办事处|街道|实验区|新区|开发区|"
+    r"示范区|试验区|自治区|自治州|自治县|[省市县区镇乡旗盟]|部|会|所|站|队|处|署|馆|社|团)$")
+_NOT_NAME = re.compile(r"^[^\u4e00-\u9fff（(]+")  # what comes before the name: a print date, a time, a URL
+
+
+def clean_agency(name: str | None) -> str | None:
+    """The agency name without what a print or a page put before it (`12/5/26,2:38PM平潭综合实验区`:
+    a browser's header line); None when nothing like a name is left."""
+    if not name:
+        return None
+    name = _NOT_NAME.sub("", re.sub(r"\s+", "", nfkc(name))).strip("“”\"《》")
+    return name if len(name) >= 2 else None
+
+
+def agency_doubt(name: str | None) -> str | None:
+    """Why `name` may not be an agency's name (digits, Latin letters, no word of a body at its end), or None."""
+    if not name:
+        return "no agency name found"
+    if re.search(r"[0-9A-Za-z:/@]", name):
+        return f"agency name {name!r} holds digits, letters or a URL"
+    if not _BODY_SUFFIX.search(name) or len(name) > 40:
+        return f"agency name {name!r} does not end like an agency's name"
+    return None
+
+
+def year_doubt(year: int | None, template: str | None, this_year: int) -> str | None:
+    """Why the year may be wrong for the report, or None: outside the years of such reports (2008 on),
+    after the year the report could be published, or a template not used in that year."""
+    if year is None:
+        return "no report year found"
+    if not 2008 <= year <= this_year:
+        return f"report year {year} is not a year of such reports"
+    if template == "2021" and year < 2020:
+        return f"the 2021 format on a report for {year}"
+    if template == "2019" and year < 2019:
+        return f"the 2019 format on a report for {year}"
+    return None
 
 
 def find_agency(title: str, lines: list[str]) -> str | None:

@@ -69,7 +69,7 @@ def as_note(text: str) -> Note:
 
 def _guess_code(message: str) -> str:
     """The code of a message written before notes carried one (readers' texts, older copies)."""
-    for words, code in (("not found", "not_found"), ("unreadable", "unreadable"), ("fused", "ambiguous"),
+    for words, code in (("report's text", "prose"), ("dropped", "split"), ("not found", "not_found"), ("unreadable", "unreadable"), ("fused", "ambiguous"),
                         ("outside the table", "moved"), ("without its label", "placed"),
                         ("not printed", "not_printed"), ("cells left out", "count_mismatch"), ("OCR", "ocr")):
         if words in message:

@@ -8,56 +8,84 @@ label runs and number runs.
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from extract.document import Document, Line
 from transform import meta
 from transform.labels import nfkc, norm, similarity, starts_label
 from transform.numbers import parse_value
+from transform.notes import Note
 from transform.report import Cell, Report
-from transform.fused import FusedRun, prose_hints, resolve_fused
+from transform.fused import FusedRun, equations, prose_hints, resolve_fused
 from transform.moved import NotedValue, noted_values, put_back
 from transform.tokens import Segment, text_segments
+from transform.align import align, fill, stream
+from transform.columns import read_grid
+from transform.furniture import without_furniture
 from transform.schema import (
     ACTIVE_2019, ACTIVE_2021, REQUESTS_2021, REQUESTS_OTHER_AS_ONE, REVIEW_LITIGATION, Row, Table, tables_for,
 )
 
 SECTION_OF = {"二": "active", "三": "requests", "四": "review_litigation", "五": "problems", "六": "other"}
 _HEADING = re.compile(
-    r"(?<![\u4e00-\u9fff])(?P<n>[二三四五六])\s*[、.．]\s*"  # text copies run headings on: '…667三、收到'
+    r"(?<![第十])(?P<n>[二三四五六])\s*[、.．]\s*"  # copies run headings on: '…667三、收到', '…情况三、收到'
     r"(?=主动公开|收到和处理|[^。；\s]{0,16}行政\S?复议|[^。；\s]{0,12}存在的主要问题|其他需要报告)"
 )
 MATCH_MIN = 85.0
 LOOKAHEAD = 6
 
 
-def split_sections(doc: Document) -> dict[str, list[tuple[object, int]]]:
-    """Section key → its content in order: text strings (from lines) and grid rows (lists of cells)."""
+def split_sections(doc: Document, full: bool = False) -> dict[str, list[tuple[object, int]]]:
+    """Section key → its content in order: text strings (from lines) and grid rows (lists of cells:
+    each printed cell once, or with `full` every position, merged cells repeated over their span)."""
     out: dict[str, list[tuple[object, int]]] = {}
     current = "preamble"
     for block in doc.blocks:
         if isinstance(block, Line):
-            text = nfkc(block.text)
-            pos = 0
-            for m in _HEADING.finditer(text):
-                piece = text[pos:m.start()].strip()
-                if piece:
-                    out.setdefault(current, []).append((piece, block.page))
-                current = SECTION_OF[m.group("n")]
-                pos = m.start()
-            piece = text[pos:].strip()
-            if piece:
-                out.setdefault(current, []).append((piece, block.page))
+            current = _text_line(out, current, block.text, block.page)
         else:
             repeated: set[int] = set()
             for i, page in enumerate(block.pages):
                 row = [nfkc(c) for c in block.printed(i)]
-                first = next((c for c in row if c.strip()), "")
-                m = _HEADING.match(first)
-                if m and len([c for c in row if c.strip()]) == 1:
-                    current = SECTION_OF[m.group("n")]
-                row, repeated = _drop_copied_spans(row, repeated)
+                printed = [c for c in row if c.strip()]
+                if len(printed) == 1 and (_HEADING.match(printed[0]) or len(norm(printed[0])) > 60):
+                    # one text cell across the row: a heading, or the text of a page laid out in a table
+                    for text in printed[0].splitlines():
+                        current = _text_line(out, current, text, page)
+                    continue
+                if full:  # every position, less the padding after a row's last cell (hspan with no text)
+                    width = len(block.rows[i])
+                    while width and block.hspans[i][width - 1] and not block.rows[i][width - 1]:
+                        width -= 1
+                    row = GridRow(nfkc(c) for c in block.rows[i][:width])
+                    row.grid, row.width = id(block), len(block.rows[i])
+                else:
+                    row, repeated = _drop_copied_spans(row, repeated)
                 out.setdefault(current, []).append((row, page))
     return out
+
+
+class GridRow(list):
+    """A grid row at full width, knowing its grid (header positions hold within one grid only)."""
+
+    grid: int = 0
+    width: int = 0
+
+
+def _text_line(out: dict[str, list[tuple[object, int]]], current: str, text: str, page: int) -> str:
+    """Append one text line to its sections (a heading inside it starts the next); the section it ends in."""
+    text = nfkc(text)
+    pos = 0
+    for m in _HEADING.finditer(text):
+        piece = text[pos:m.start()].strip()
+        if piece:
+            out.setdefault(current, []).append((piece, page))
+        current = SECTION_OF[m.group("n")]
+        pos = m.start()
+    piece = text[pos:].strip()
+    if piece:
+        out.setdefault(current, []).append((piece, page))
+    return current
 
 
 _COL_LABELS = {norm(lbl) for t in (ACTIVE_2021, ACTIVE_2019, REVIEW_LITIGATION) for lbl in t.col_labels.values()}
@@ -142,13 +170,14 @@ def _match(table: Table, seg: Segment, start: int, group: str, limit: int | None
     return best
 
 
-def _fill(report: Report, table: Table, key: str, cols: tuple[str, ...], values: list[str], page: int) -> bool:
+def _fill(report: Report, table: Table, key: str, cols: tuple[str, ...], values: list[str], page: int,
+          how: str = "grid") -> bool:
     for col, raw in zip(cols, values):
         v = parse_value(raw)
         if v is None:
-            report.warnings.append(f"{table.key}/{key}/{col}: unreadable cell {raw!r}")
+            report.warn(table.key, key, col, f"unreadable cell {raw!r}", "unreadable")
             continue
-        report.cells[(table.key, key, col)] = Cell(v.value, v.status, raw, page)
+        report.cells[(table.key, key, col)] = Cell(v.value, v.status, raw, page, how)
     return True
 
 
@@ -236,7 +265,7 @@ def map_rows(report: Report, table: Table, segs: list[Segment], hints: dict | No
             )
             cursor = i + 1
             continue
-        _fill(report, table, row.key, cols, vals, seg.page)
+        _fill(report, table, row.key, cols, vals, seg.page, "grid" if seg.grid else "text")
         if len(cols) < len(row.cols):
             missing = [c for c in row.cols if c not in cols]
             report.warnings.append(f"{table.key}/{row.key}: columns {missing} not printed; cells left out")
@@ -262,7 +291,7 @@ def _put_back_moved(report: Report, table: Table, short: list[tuple[str, Segment
             continue
         col, note = columns[i], notes[i]
         _fill(report, table, key, tuple(c for c in cols if c != col), values, seg.page)
-        _fill(report, table, key, (col,), [note.raw], note.page)
+        _fill(report, table, key, (col,), [note.raw], note.page, "moved")
         report.warnings.append(f"{table.key}/{key}/{col}: {note.raw} ({note.note}) printed outside the table; "
                                "put back under the column its note names")
 
@@ -304,9 +333,9 @@ def map_review(report: Report, table: Table, segs: list[Segment]) -> None:
     for (row, col), raw, page in zip(cols, vals, pages):
         v = parse_value(raw)
         if v is None:
-            report.warnings.append(f"review_litigation/{row}/{col}: unreadable cell {raw!r}")
+            report.warn("review_litigation", row, col, f"unreadable cell {raw!r}", "unreadable")
             continue
-        report.cells[(table.key, row, col)] = Cell(v.value, v.status, raw, page)
+        report.cells[(table.key, row, col)] = Cell(v.value, v.status, raw, page, "text" if text_only else "grid")
 
 
 def _printed_values(seg: Segment) -> bool:
@@ -340,31 +369,73 @@ def parse(doc: Document, source: str = "", sha256: str = "") -> Report:
     body = "\n".join(lines)
     title = meta.find_title(lines, doc.title)
     report.year = meta.year_of(title, body)
-    report.agency = meta.find_agency(title, lines)
+    report.agency = meta.clean_agency(meta.find_agency(title, lines))
     report.template = meta.detect_template(body, report.year)
     if not meta.is_annual_report(title, body):
         report.template = None
         report.skip_reason = "not an annual report: no 政府信息公开…年度报告 title with a report body"
         return report
+    for doubt in (meta.agency_doubt(report.agency), meta.year_doubt(report.year, report.template, date.today().year)):
+        if doubt:
+            report.warnings.append(Note(doubt, code="meta"))
     if report.template == "pre2019":
         report.skip_reason = "free-form report before the 2019 format: no standard tables"
         return report
+    doc = without_furniture(doc)
     sections = split_sections(doc)
+    grids = split_sections(doc, full=True)
     tables = tables_for(report.template)
     req_text = norm(" ".join(" ".join(x) if isinstance(x, list) else str(x) for x, _ in sections.get("requests", [])))
     if "逾期不补正" in req_text or "缴纳费用" in req_text:
         tables["requests"] = REQUESTS_2021
     else:
         tables["requests"] = REQUESTS_OTHER_AS_ONE
+    hints = prose_hints(body)
     for key, table in tables.items():
-        segs = segments(sections.get(key, []))
+        content = sections.get(key, [])
+        segs = segments(content)
         if not segs:
-            report.warnings.append(f"{key}: section not found")
+            report.warn(key, "", "", "section not found", "not_found")
             continue
+        by_rows = Report(source)
         if key == "review_litigation":
-            map_review(report, table, segs)
+            map_review(by_rows, table, segs)
         else:
-            map_rows(report, table, segs, prose_hints(body), noted_values(sections.get(key, [])))
+            map_rows(by_rows, table, segs, hints, noted_values(content))
+        candidates = [by_rows]
+        grid_rows = [(item, page) for item, page in grids.get(key, []) if isinstance(item, list)]
+        if grid_rows:
+            by_columns = Report(source)
+            if read_grid(by_columns, table, grid_rows):
+                candidates.append(by_columns)
+        tokens = stream(content)
+        for after in (False, True):
+            by_stream = Report(source)
+            fill(by_stream, table, align(table, tokens, after), hints)
+            candidates.append(by_stream)
+        chosen = max(candidates, key=lambda r: reading_quality(r, table))
+        report.cells.update(chosen.cells)
+        report.warnings.extend(chosen.warnings)
     if not report.cells:
         report.error = "no standard tables found"
     return report
+
+
+MISFITS = {"not_found", "count_mismatch", "placed", "extra", "not_printed"}
+
+
+def reading_quality(reading: Report, table: Table) -> tuple[int, int, int, int]:
+    """How far to trust one reading of a table: its own arithmetic first (rules that hold less rules that
+    fail: a reading out of step breaks many, a report's own slip only a few), then how well it fits the template (rows not found, rows placed without
+    their label, values left over: for table 二, which has no arithmetic, this decides), then the cells
+    read, then the fewer warnings."""
+    values = {(r, c): cell.value or 0 for (t, r, c), cell in reading.cells.items() if t == table.key}
+    holds = fails = 0
+    for lhs, rhs in equations(table):
+        if all(k in values for k in lhs + rhs):
+            if abs(sum(values[k] for k in lhs) - sum(values[k] for k in rhs)) < 1e-6:
+                holds += 1
+            else:
+                fails += 1
+    misfits = sum(1 for n in reading.notes() if n.code in MISFITS)
+    return holds - fails, -misfits, len(values), -len(reading.warnings)

@@ -14,6 +14,8 @@ from transform.numbers import parse_value
 _NUM_RUN = re.compile(r"[+-]?\d+(?:\.\d+)?")
 _ENUM_AFTER = re.compile(r"[.．、]\s*\D")
 _NOT_VALUE_AFTER = re.compile(r"^\s*(年|月|日|号|〕|\]|条|款|项|%|％|万人|人次|个工作日)")
+# a count said in prose ('共受理申请44件', '发布信息929条'): with its unit it is no table cell
+_PROSE_UNIT = re.compile(r"^\s*(件|个|次|人|篇|期|场|余|多|家|名|份|批|起|例|小时|天|分钟|位|户|部|本|套|台|期)")
 
 
 @dataclass
@@ -26,8 +28,9 @@ class Segment:
     grid: bool = False
 
 
-def _tokens(text: str) -> list[tuple[str, bool]]:
-    """Cut a text line into (piece, is_value) runs; enumerators (1. 2、) stay with their label."""
+def _tokens(text: str, prose_units: bool = False) -> list[tuple[str, bool]]:
+    """Cut a text line into (piece, is_value) runs; enumerators (1. 2、) stay with their label.
+    With `prose_units`, a number followed by a unit (44件) is prose, not a value."""
     out: list[tuple[str, bool]] = []
     for word in text.split():
         pos = 0
@@ -41,7 +44,8 @@ def _tokens(text: str) -> list[tuple[str, bool]]:
                     _push(out, digits[:-1], True)
                     pos = end - 1
                 continue
-            if _NOT_VALUE_AFTER.match(after) or word[max(0, m.start() - 1):m.start()] in ("第", "〔", "["):
+            if (_NOT_VALUE_AFTER.match(after) or (prose_units and _PROSE_UNIT.match(after))
+                    or word[max(0, m.start() - 1):m.start()] in ("第", "〔", "[")):
                 continue
             _push(out, word[pos:m.start()], False)
             _push(out, digits, True)

@@ -18,7 +18,7 @@ TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
 
 def _page_blocks(page, number: int) -> list[tuple[float, Line | Grid]]:
     blocks: list[tuple[float, Line | Grid]] = []
-    tables = page.find_tables(TABLE_SETTINGS)
+    tables = _innermost(page.find_tables(TABLE_SETTINGS))
     boxes = [t.bbox for t in tables]
     for t in tables:
         raw = t.extract()
@@ -40,6 +40,15 @@ def _page_blocks(page, number: int) -> list[tuple[float, Line | Grid]]:
             blocks.append((ln["top"], Line(text, number)))
     blocks.sort(key=lambda b: b[0])
     return blocks
+
+
+def _innermost(tables: list) -> list:
+    """Tables less those that hold another table: a page laid out in a ruled table (web pages printed to
+    PDF) frames the report's own tables, and its cells would hold their text run together."""
+    def holds(a, b) -> bool:
+        return a is not b and a.bbox[0] <= b.bbox[0] + 1 and a.bbox[1] <= b.bbox[1] + 1 \
+            and a.bbox[2] >= b.bbox[2] - 1 and a.bbox[3] >= b.bbox[3] - 1
+    return [t for t in tables if not any(holds(t, u) for u in tables)]
 
 
 def read(data: bytes) -> Document:

@@ -1,0 +1,220 @@
+"""Read a table by aligning what the document prints to the template of `transform.schema`.
+
+The template is fixed by regulation: its rows, their order and how many cells each has are known.
+A text copy of a table (page text, Markdown, a line-joined or space-squeezed copy) is, whatever its
+layout, a stream of label pieces and value runs in reading order. The values of the table are that
+stream's values, row after row; labels say where a row starts. So a table is read by choosing, with
+dynamic programming, which run of values each template row takes: rows may be missing from the print,
+noise numbers may sit among the values, a label may come before its values, after them, or broken
+around them, and a row's digits may have run together (such a run goes to `transform.fused`, which
+cuts it with the table's arithmetic). The alignment with the best label evidence wins; the caller
+compares it with the table's arithmetic before trusting it (`transform.parse`).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from transform.labels import norm, similarity
+from transform.numbers import parse_value
+from transform.schema import Table
+from transform.tokens import _blank_subrows, _tokens
+
+SKIP_ROW = 4.0  # a template row the print leaves out
+SKIP_VALUE = 3.0  # a number in the stream that is no cell (a page number, a stray figure)
+FUSED = 2.0  # fewer runs than cells: digits ran together, to be cut by the arithmetic
+STRONG = 90.0  # a label this similar names its row
+WEAK = 85.0  # below this, a row was placed by the order of the values, not by its label
+MAX_TEXT = 60  # label text considered on each side of a row's values (characters, normalised)
+# a note printed under a cell's number: 22（其中修订16件）; its number is no cell of its own
+_NOTE = re.compile(r"[（(]\s*(?:其中|含|包括)[^（()）]{0,30}[）)]")
+
+
+@dataclass
+class Tok:
+    text: str
+    value: bool
+    page: int
+    blank_row: bool = False  # '' marker: a row printed with nothing in any of its cells
+
+
+@dataclass
+class Placed:
+    """Template row `row` takes value tokens `toks` (as many as its cells, or fewer when fused)."""
+
+    row: int
+    toks: list[Tok]
+    label: float  # label evidence
+    fused: bool = False
+
+
+@dataclass
+class Alignment:
+    placed: list[Placed] = field(default_factory=list)
+    skipped_values: list[Tok] = field(default_factory=list)
+    score: float = 0.0
+
+
+def stream(content: list[tuple[object, int]]) -> list[Tok]:
+    """The section's text lines as label and value tokens in reading order (grid rows as their cells)."""
+    out: list[Tok] = []
+    for item, page in content:
+        # a grid row reads as the line of its cells: a cell may hold two figures ('80 1') where a
+        # converter merged columns, and blank cells are no tokens (their place is the grid reader's)
+        text = _NOTE.sub(" ", " ".join(item) if isinstance(item, list) else str(item))
+        for piece, is_value in _tokens(text, prose_units=True):
+            if is_value:
+                out.append(Tok(piece, True, page))
+                continue
+            for sub, blank in _blank_subrows(piece):
+                out.append(Tok("", True, page, blank_row=True) if blank else Tok(sub, False, page))
+    return out
+
+
+def _digits(tok: Tok) -> int:
+    t = tok.text.replace(" ", "")
+    return len(t) if t.isdigit() else (1 if t else 0)
+
+
+def align(table: Table, toks: list[Tok], after: bool = False) -> Alignment:
+    """The best placement of the template rows of `table` over the value tokens of `toks`, each row's
+    label looked for before its values (or, with `after`, behind them: some copies print it so)."""
+    vals = [i for i, t in enumerate(toks) if t.value]
+    labels = [norm(t.text) if not t.value else "" for t in toks]
+    n_rows, n_vals = len(table.rows), len(vals)
+
+    def text_between(a: int, b: int) -> str:
+        """Label text between token positions a (exclusive) and b (exclusive)."""
+        return "".join(labels[a + 1:b])
+
+    def evidence(i: int, k0: int, k1: int) -> float:
+        """How well row i's label sits beside its values vals[k0:k1] (on this mode's side; a label
+        broken around the values counts too)."""
+        start, end = vals[k0], vals[k1 - 1]
+        before = text_between(vals[k0 - 1] if k0 else -1, start)[-MAX_TEXT:]
+        behind = text_between(end, vals[k1] if k1 < n_vals else len(toks))[:MAX_TEXT]
+        inside = text_between(start, end)
+        row = table.rows[i]
+        best = 0.0
+        for lbl in (row.label, *row.aliases):
+            key = norm(lbl)
+            if after:
+                best = max(best, similarity(key, behind), similarity(key, inside + behind))
+            else:
+                best = max(best, similarity(key, before), similarity(key, before + inside),
+                           similarity(key, before + inside + behind) - 3)
+        return best
+
+    def names_other(i: int, text: str) -> bool:
+        """`text` names another row of the template, and not row i."""
+        if len(text) < 4:
+            return False
+        own = max(similarity(norm(lbl), text) for lbl in (table.rows[i].label, *table.rows[i].aliases))
+        if own >= STRONG:
+            return False
+        return any(j != i and norm(r.label) in text and len(norm(r.label)) >= 4 for j, r in enumerate(table.rows))
+
+    def side(k0: int, k1: int) -> str:
+        """The label text on the side of vals[k0:k1] where this mode looks for the row's label."""
+        if after:
+            return text_between(vals[k1 - 1], vals[k1] if k1 < n_vals else len(toks))[:MAX_TEXT]
+        return text_between(vals[k0 - 1] if k0 else -1, vals[k0])[-MAX_TEXT:]
+
+    NEG = float("-inf")
+    best = [[NEG] * (n_vals + 1) for _ in range(n_rows + 1)]
+    back: list[list[tuple | None]] = [[None] * (n_vals + 1) for _ in range(n_rows + 1)]
+    best[0][0] = 0.0
+    for i in range(n_rows + 1):
+        for k in range(n_vals + 1):
+            cur = best[i][k]
+            if cur == NEG:
+                continue
+            if k < n_vals and cur - SKIP_VALUE > best[i][k + 1]:
+                best[i][k + 1], back[i][k + 1] = cur - SKIP_VALUE, ("skipv", i, k)
+            if i == n_rows:
+                continue
+            if cur - SKIP_ROW > best[i + 1][k]:
+                best[i + 1][k], back[i + 1][k] = cur - SKIP_ROW, ("skipr", i, k)
+            n = len(table.rows[i].cols)
+            for j in range(1, n + 1):
+                if k + j > n_vals:
+                    break
+                run = [toks[vals[x]] for x in range(k, k + j)]
+                if j < n:
+                    if len(run) == 1 and run[0].blank_row:
+                        pass
+                    elif any(t.blank_row for t in run) or sum(_digits(t) for t in run) < n:
+                        continue
+                elif any(t.blank_row for t in run):
+                    continue
+                ev = evidence(i, k, k + j)
+                if j < n and not run[0].blank_row and ev < WEAK:
+                    continue  # digits are cut by arithmetic only where the row's label says whose they are
+                gain = max(0.0, (ev - 70.0) / 3.0) - (FUSED if j < n and not run[0].blank_row else 0.0)
+                if names_other(i, side(k, k + j)):
+                    gain -= 8.0
+                if j > 1 and names_other(i, text_between(vals[k], vals[k + j - 1])):
+                    gain -= 12.0  # another row's label among this row's values: the run straddles two rows
+                score = cur + gain
+                if score > best[i + 1][k + j]:
+                    best[i + 1][k + j] = score
+                    back[i + 1][k + j] = ("row", i, k, j, ev)
+    out = Alignment(score=best[n_rows][n_vals])
+    i, k = n_rows, n_vals
+    while (i, k) != (0, 0):
+        step = back[i][k]
+        if step is None:
+            break
+        if step[0] == "skipv":
+            out.skipped_values.append(toks[vals[step[2]]])
+            i, k = step[1], step[2]
+        elif step[0] == "skipr":
+            i, k = step[1], step[2]
+        else:
+            _, r, k0, j, ev = step
+            run = [toks[vals[x]] for x in range(k0, k0 + j)]
+            n = len(table.rows[r].cols)
+            out.placed.append(Placed(r, run, ev, fused=j < n and not run[0].blank_row))
+            i, k = r, k0
+    out.placed.reverse()
+    out.skipped_values.reverse()
+    return out
+
+
+
+def fill(report, table: Table, alignment: Alignment, hints: dict | None = None) -> None:
+    """Write an alignment's cells into `report`: single values as printed, fused runs cut by
+    `transform.fused` with the table's arithmetic; rows placed without their label are warned."""
+    from transform.fused import FusedRun, resolve_fused
+    from transform.report import Cell
+
+    pending: list[FusedRun] = []
+    placed = set()
+    for p in alignment.placed:
+        row = table.rows[p.row]
+        placed.add(row.key)
+        page = p.toks[0].page
+        if p.toks[0].blank_row:
+            for col in row.cols:
+                report.cells[(table.key, row.key, col)] = Cell(None, "blank", "", page, "text")
+            continue
+        if p.fused:
+            pending.append(FusedRun([(row.key, c) for c in row.cols], [t.text for t in p.toks], page))
+        else:
+            for col, tok in zip(row.cols, p.toks):
+                v = parse_value(tok.text)
+                if v is None:
+                    report.warn(table.key, row.key, col, f"unreadable cell {tok.text!r}", "unreadable")
+                    continue
+                report.cells[(table.key, row.key, col)] = Cell(v.value, v.status, tok.text, tok.page, "text")
+        if p.label < WEAK:
+            report.warn(table.key, row.key, "", f"row label not found beside its values "
+                        f"({' | '.join(t.text for t in p.toks)}); placed by the order of the table", "placed")
+    if pending:
+        resolve_fused(report, table, pending, hints)
+    for row in table.rows:
+        if row.key not in placed:
+            report.warn(table.key, row.key, "", "row not found", "not_found")
+    if alignment.skipped_values:
+        report.warn(table.key, "", "", "values between the rows not placed: "
+                    + " | ".join(t.text for t in alignment.skipped_values[:8]), "extra")

@@ -1,0 +1,155 @@
+"""Read a table grid by the positions its header gives the template's columns.
+
+A printed table names its columns in header rows (自然人 | 商业企业 | … | 总计; 结果维持 … under 行政复议
+and 行政诉讼), and every data row puts its cells under them. So the column of a cell is the column
+whose header stands above it, whatever else the grid has: extra label columns, a column the print
+left blank, a column a converter dropped, values repeated over merged cells. Header rows are told by
+their content (they name template columns and print no figure); a header seen after data rows starts
+a new block (table 二 names other columns for each of its blocks). A column the header does not name
+is absent, with a warning, never shifted into a neighbour's place.
+"""
+from __future__ import annotations
+
+from transform.labels import nfkc, norm, similarity
+from transform.numbers import parse_value
+from transform.report import Cell, Report
+from transform.schema import Table
+
+MATCH = 85.0
+MAX_LABEL = 60  # a longer text cell is no row label: text of a page laid out in a table, cells run together
+
+
+def column_of(table: Table, cell: str) -> str | None:
+    """The template column a header cell names: the whole cell for short labels (其他, 总计), the label
+    inside a cell of about its length for long ones (本年新制作数量 in '本年新\\n制作数量')."""
+    text = norm(cell)
+    if not text:
+        return None
+    best, best_len = None, 0
+    for col, label in table.col_labels.items():
+        key = norm(label)
+        if (text == key or (len(key) >= 4 and key in text and len(text) <= len(key) + 8)) and len(key) > best_len:
+            best, best_len = col, len(key)
+    return best
+
+
+def row_label_of(table: Table, cell: str) -> int | None:
+    """The template row a header cell names (table 四 prints its rows as header groups)."""
+    text = norm(cell)
+    if len(text) < 4:
+        return None
+    found = [i for i, r in enumerate(table.rows) if norm(r.label) in text or text in norm(r.label)]
+    return max(found, key=lambda i: len(table.rows[i].label)) if found else None
+
+
+def _is_figure(cell: str) -> bool:
+    v = parse_value(cell)
+    return v is not None and v.status == "number"
+
+
+def read_grid(report: Report, table: Table, rows: list[tuple[list[str], int]]) -> bool:
+    """Fill `report` from grid rows (full width, merged cells repeated) by header positions.
+    False when no header names enough of the template's columns to read by position."""
+    header_cols: dict[int, str] = {}
+    header_rows: dict[int, int] = {}  # position → template row a group header above it names
+    in_header = False
+    width = max((len(cells) for cells, _ in rows), default=0)
+    filled = 0
+    cursor = 0
+    grid, grid_width = None, 0
+    for row_cells, page in rows:
+        cells = [nfkc(c or "") for c in row_cells]
+        this_grid = getattr(row_cells, "grid", None)
+        if this_grid != grid:  # another grid: its columns are the old header's only if it is as wide
+            if header_cols and getattr(row_cells, "width", len(cells)) != grid_width:
+                header_cols, header_rows = {}, {}
+            grid, grid_width = this_grid, getattr(row_cells, "width", len(cells))
+        label = " ".join(dict.fromkeys(c for j, c in enumerate(cells) if j not in header_cols and c.strip()
+                                       and parse_value(c) is None and len(norm(c)) <= MAX_LABEL))
+        if not any(_is_figure(c) for c in cells) and not (header_cols and _row_of(table, label, cursor) is not None):
+            named = {j: col for j, c in enumerate(cells) if (col := column_of(table, c))}
+            groups = {j: r for j, c in enumerate(cells)
+                      if table.key == "review_litigation" and (r := row_label_of(table, c)) is not None}
+            if named or groups:
+                if not in_header:
+                    header_cols, header_rows = {}, {}
+                in_header = True
+                header_cols.update(named)
+                for j, r in _spread(groups, cells, width).items():
+                    if j not in header_rows or len(table.rows[r].label) > len(table.rows[header_rows[j]].label):
+                        header_rows[j] = r
+            continue
+        in_header = False
+        if not header_cols:
+            continue
+        if len(cells) <= max(header_cols):  # a row shorter than its header: which cell is missing is unknown
+            r = _row_of(table, label, cursor)
+            if r is not None:
+                report.warn(table.key, table.rows[r].key, "", f"{len(cells)} cells under a header of "
+                            f"{max(header_cols) + 1} columns ({' | '.join(cells)}); cells left out", "count_mismatch")
+            continue
+        by_position = {}
+        for j, col in sorted(header_cols.items()):
+            r = header_rows.get(j)
+            if r is None:
+                r = _row_of(table, label, cursor)
+            if r is None:
+                continue
+            by_position.setdefault((r, col), []).append(cells[j])
+        for (r, col), values in by_position.items():
+            row = table.rows[r]
+            if col not in row.cols:
+                continue
+            printed = [v for v in values if v.strip()]
+            raw = printed[0] if printed else ""
+            if len(set(printed)) > 1:  # different figures under one column's header: not one cell
+                report.warn(table.key, row.key, col, f"several figures under one column ({' | '.join(printed)}); "
+                            "cell left out", "count_mismatch")
+                continue
+            v = parse_value(raw)
+            if v is None:
+                report.warn(table.key, row.key, col, f"unreadable cell {raw!r}", "unreadable")
+                continue
+            report.cells[(table.key, row.key, col)] = Cell(v.value, v.status, raw, page, "grid")
+            filled += 1
+            cursor = max(cursor, r + 1) if r >= cursor else cursor
+    if not filled:
+        return False
+    for row in table.rows:
+        got = [c for c in row.cols if (table.key, row.key, c) in report.cells]
+        if not got:
+            report.warn(table.key, row.key, "", "row not found", "not_found")
+        elif len(got) < len(row.cols):
+            missing = [c for c in row.cols if c not in got]
+            report.warn(table.key, row.key, "", f"columns {missing} not printed; cells left out", "not_printed")
+    return True
+
+
+def _spread(groups: dict[int, int], cells: list[str], width: int) -> dict[int, int]:
+    """A group header printed once over a merged span: the empty positions after it take it, up to the
+    next printed cell of that header row (or the table's edge, where a converter cut the row short)."""
+    out: dict[int, int] = {}
+    for j, r in groups.items():
+        out[j] = r
+        k = j + 1
+        while k < width and (k >= len(cells) or not cells[k].strip()):
+            out[k] = r
+            k += 1
+    return out
+
+
+def _row_of(table: Table, label: str, cursor: int) -> int | None:
+    """The template row a data row's label names: the best match, ties to the first at or after the cursor."""
+    text = norm(label)
+    if not text:
+        return None
+    best, best_score = None, 0.0
+    for i, row in enumerate(table.rows):
+        score = max(similarity(norm(lbl), text) for lbl in (row.label, *row.aliases))
+        if norm(row.label) in text:
+            score += len(row.label) / 10  # the whole label printed: the most specific wins
+        if i < cursor:
+            score -= 1
+        if score >= MATCH and score > best_score:
+            best, best_score = i, score
+    return best

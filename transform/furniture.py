@@ -1,0 +1,39 @@
+"""Page furniture: what a print or a converter puts on every page, not the report's own text.
+
+A browser's print carries a header (`12/5/26, 3:55 PM  page title`) and a footer (`file:///… 1/4`) on
+every page; converters and office suites add page numbers (`- 3 -`, `第 2 页 共 5 页`). Their figures
+would land among the table's values. A line is furniture when, with its digits masked, it recurs three
+times or more and holds words (so a row of zeros, which also recurs, is kept), or when it has the shape
+of a page counter or a print stamp wherever it stands.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from extract.document import Document, Line
+
+_DIGITS = re.compile(r"\d+")
+_WORDS = re.compile(r"[A-Za-z\u4e00-\u9fff]")
+_STAMP = re.compile(
+    r"^\s*(?:\d{1,4}[/-]\d{1,2}[/-]\d{1,4}\s*,?\s*\d{1,2}:\d{2}(?:\s*[AP]M)?\b.*"  # print date and time
+    r"|(?:file|https?)://\S+\s*\d+\s*/\s*\d+\s*"  # a browser's footer: URL and page n/m
+    r"|[-—–]\s*\d+\s*[-—–]|第\s*\d+\s*页\s*(?:[,，/]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+)\s*$")
+
+
+def furniture(doc: Document) -> set[str]:
+    """The texts of the document's lines that are page furniture."""
+    lines = [b.text for b in doc.blocks if isinstance(b, Line)]
+    masked = Counter(_DIGITS.sub("#", t.strip()) for t in lines)
+    return {t for t in lines
+            if _STAMP.match(t) or (masked[_DIGITS.sub("#", t.strip())] >= 3 and len(_WORDS.findall(t)) >= 4
+                                   and len(t.strip()) <= 120 and "#" in _DIGITS.sub("#", t))}
+
+
+def without_furniture(doc: Document) -> Document:
+    """The document less its page furniture lines."""
+    drop = furniture(doc)
+    if not drop:
+        return doc
+    blocks = [b for b in doc.blocks if not (isinstance(b, Line) and b.text in drop)]
+    return Document(doc.format, blocks, doc.title, doc.warnings, doc.ocr_pages)
