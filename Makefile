@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 
-.PHONY: run test eval bench install install-test clean
+.PHONY: run test eval eval-variants bench install install-test clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,17 @@ test: install-test
 
 eval: install
 	$(BIN)/python tests/score_corpus.py
+
+# Every sample copied as users' tools copy it (page text, Markdown, PDF prints, DOCX, scans), each scored
+# against the sample's gold: one table, also written to bench/variants/RESULTS.md. SCANS=0 skips the (slow) scans.
+SCANS ?= 1
+JOBS ?= 2
+$(VENV)/.installed-eval: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[eval,ocr,test]'
+	touch $@ $(VENV)/.installed-test $(VENV)/.installed
+
+eval-variants: $(VENV)/.installed-eval
+	nice -n 10 $(BIN)/python bench/variants/run.py --jobs $(JOBS) $(if $(filter 0,$(SCANS)),,--scans)
 
 # The benchmark of bench/: scaled corpus (N documents, default 2000), then the measurements → bench/results.json.
 N ?= 2000
