@@ -75,8 +75,9 @@ def is_report_title(title: str) -> bool:
     return bool(_REPORT_TITLE.search(t) and _YEAR.search(t))
 
 
-def page_links(text: str, page_url: str) -> list[Link]:
-    """Every real hyperlink of a page, absolute and without fragment; template pseudo-links dropped."""
+def page_links(text: str, page_url: str, limit: int | None = None) -> list[Link]:
+    """Every real hyperlink of a page (or the first `limit`), absolute and without fragment; template
+    pseudo-links dropped."""
     try:
         root = lhtml.fromstring(text)
     except (ValueError, lhtml.etree.ParserError):
@@ -96,6 +97,8 @@ def page_links(text: str, page_url: str) -> list[Link]:
             continue
         title = (a.get("title") or "").strip() or re.sub(r"\s+", " ", a.text_content()).strip()
         out.append(Link(url, title))
+        if limit is not None and len(out) >= limit:
+            break
     return out
 
 
@@ -153,9 +156,9 @@ def _text(body: bytes, source: Source, res: FetchResult) -> str | None:
 
 def _capped_links(text: str, res: FetchResult) -> list[Link]:
     """A page's links, the first MAX_LINKS_PER_PAGE of them; more is recorded as the fetch's error."""
-    links = page_links(text, res.final_url or res.url)
+    links = page_links(text, res.final_url or res.url, MAX_LINKS_PER_PAGE + 1)
     if len(links) > MAX_LINKS_PER_PAGE:
-        res.error = f"page with {len(links)} links: only the first {MAX_LINKS_PER_PAGE} read (MAX_LINKS_PER_PAGE)"
+        res.error = f"page with more than {MAX_LINKS_PER_PAGE} links: only the first {MAX_LINKS_PER_PAGE} read"
     return links[:MAX_LINKS_PER_PAGE]
 
 

@@ -160,9 +160,21 @@ class Scope:
         if (f"{host}:{p.port}" if p.port else host) not in self.hosts:
             raise Refused(f"refused: {url[:200]} is off the source's hosts ({', '.join(sorted(self.hosts))})")
 
+    def check_resolved(self, url: str) -> None:
+        """Refuse a host whose every address is internal (and not the listing's) before asking anything of
+        it, robots.txt included; the connection's own peer check still decides (DNS answers change)."""
+        p = urlsplit(url)
+        try:
+            infos = socket.getaddrinfo(p.hostname, p.port or (443 if p.scheme == "https" else 80), type=socket.SOCK_STREAM)
+        except (OSError, UnicodeError):
+            return  # the request itself reports the failed lookup
+        ips = {i[4][0] for i in infos}
+        if ips and all(internal_address(ip) and ip not in self.exempt for ip in ips):
+            self.check_peer(sorted(ips)[0], url)
+
     def check_peer(self, ip: str, url: str) -> None:
         if internal_address(ip) and ip not in self.exempt:
-            raise Refused(f"refused: {urlsplit(url).netloc} connected to internal address {ip} "
+            raise Refused(f"refused: {urlsplit(url).netloc} is at internal address {ip} "
                           "(loopback, private, link-local, multicast or reserved)")
 
 
@@ -259,6 +271,7 @@ class Fetcher:
         try:
             for _ in range(self.settings.max_redirects + 1):
                 scope.check(hop)
+                scope.check_resolved(hop)
                 if robots and self.settings.robots and not self.allowed(hop, scope):
                     return FetchResult(url=url, final_url=hop, error="disallowed by robots.txt"
                                        + ("" if hop == url else f" (redirected to {hop[:200]})"))
