@@ -1,9 +1,11 @@
 """Discovery on one agency's 政府信息公开年报 column: listing pages → report pages → attachments.
 
 Real columns are template pages full of navigation, share buttons, pseudo-links and absolute links
-to the original host. The crawler therefore stays on the listing's host, takes only links whose
-title reads like an annual report (or matches the source's `link_pattern`), follows the column's own
-pagination, and says which same-site documents it left out and why.
+to the original host. The crawler therefore stays on the listing's host (or the hosts the source's
+`allowed_hosts` names, e.g. a separate file server), takes only links whose title reads like an annual
+report (or matches the source's `link_pattern`), follows the column's own pagination, and says which
+same-site documents it left out and why. A page is read for at most MAX_LINKS_PER_PAGE links, so a
+hostile listing of 100,000 links costs no more than an ordinary one.
 """
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 from lxml import html as lhtml
 
 from extract.document import ReadError
-from extract.fetch import Fetcher, FetchResult, Validators
+from extract.fetch import Fetcher, FetchResult, Refused, Scope, Validators
 from extract.rawstore import RawStore
 from extract.readers.encoding import decode
 from extract.readers.sniff import sniff_format
@@ -25,6 +27,7 @@ from extract.sources import Source
 ATTACHMENT_SUFFIXES = (".pdf", ".doc", ".docx", ".wps", ".xls", ".xlsx", ".et")
 PAGE_SUFFIXES = (".htm", ".html", ".shtml", ".jhtml", ".jsp", ".php", ".asp", ".aspx")
 MAX_LISTING_PAGES = 100
+MAX_LINKS_PER_PAGE = 5000  # a real column page links a few hundred at most
 
 _REPORT_TITLE = re.compile(r"信息公开.{0,20}?(?:年度报告|年报)|年度信息公开(?:工作)?报告")
 _YEAR = re.compile(r"(?:19|20)\d{2}|[〇零一二][〇零一二三四五六七八九]{3}")
@@ -72,8 +75,9 @@ def is_report_title(title: str) -> bool:
     return bool(_REPORT_TITLE.search(t) and _YEAR.search(t))
 
 
-def page_links(text: str, page_url: str) -> list[Link]:
-    """Every real hyperlink of a page, absolute and without fragment; template pseudo-links dropped."""
+def page_links(text: str, page_url: str, limit: int | None = None) -> list[Link]:
+    """Every real hyperlink of a page (or the first `limit`), absolute and without fragment; template
+    pseudo-links dropped."""
     try:
         root = lhtml.fromstring(text)
     except (ValueError, lhtml.etree.ParserError):
@@ -93,6 +97,8 @@ def page_links(text: str, page_url: str) -> list[Link]:
             continue
         title = (a.get("title") or "").strip() or re.sub(r"\s+", " ", a.text_content()).strip()
         out.append(Link(url, title))
+        if limit is not None and len(out) >= limit:
+            break
     return out
 
 
@@ -100,6 +106,14 @@ def same_site(url: str, listing_url: str) -> bool:
     """Same host name and explicit port; http and https of one host are one site."""
     a, b = urlsplit(url), urlsplit(listing_url)
     return (a.hostname or "").lower() == (b.hostname or "").lower() and a.port == b.port
+
+
+def in_scope(url: str, scope: Scope) -> bool:
+    try:
+        scope.check(url)
+    except Refused:
+        return False
+    return True
 
 
 def wanted(link: Link, pattern: re.Pattern | None) -> bool:
@@ -140,6 +154,14 @@ def _text(body: bytes, source: Source, res: FetchResult) -> str | None:
         return None
 
 
+def _capped_links(text: str, res: FetchResult) -> list[Link]:
+    """A page's links, the first MAX_LINKS_PER_PAGE of them; more is recorded as the fetch's error."""
+    links = page_links(text, res.final_url or res.url, MAX_LINKS_PER_PAGE + 1)
+    if len(links) > MAX_LINKS_PER_PAGE:
+        res.error = f"page with more than {MAX_LINKS_PER_PAGE} links: only the first {MAX_LINKS_PER_PAGE} read"
+    return links[:MAX_LINKS_PER_PAGE]
+
+
 class Crawler:
     """Crawls sources with one shared Fetcher (so politeness holds across sources on one host)."""
 
@@ -154,15 +176,16 @@ class Crawler:
 
     def crawl(self, source: Source) -> CrawlResult:
         result = CrawlResult(source)
-        candidates = self._not_missing(self._walk_listing(source, result), result)
-        pages = self._fetch_all([c.url for c in candidates], result)
+        scope = Scope.of(source.listing_url, source.allowed_hosts)
+        candidates = self._not_missing(self._walk_listing(source, scope, result), result)
+        pages = self._fetch_all([c.url for c in candidates], scope, result)
         attachments: dict[str, str] = {}
         page_docs: list[tuple[Fetched, list[str]]] = []
         for link, res in zip(candidates, pages):
             body = self._body(res)
             if body is None:
                 continue
-            own = self._attachment_links(body, res, source, result)
+            own = self._attachment_links(body, res, source, scope, result)
             for a in own:
                 attachments.setdefault(a.url, a.title)
             page_docs.append((Fetched(link.url, res.sha256, res.status, link.title), [a.url for a in own]))
@@ -170,31 +193,32 @@ class Crawler:
         todo = [a.url for a in self._not_missing([Link(u, t) for u, t in attachments.items()], result)
                 if a.url not in pages_done]
         got = [Fetched(u, r.sha256, r.status, attachments[u])
-               for u, r in zip(todo, self._fetch_all(todo, result)) if self._body(r) is not None]
+               for u, r in zip(todo, self._fetch_all(todo, scope, result)) if self._body(r) is not None]
         fetched = {d.url for d in got}
         result.documents = [replace(d, attachments=tuple(u for u in own if u in fetched)) for d, own in page_docs] + got
         return result
 
-    def _attachment_links(self, body: bytes, res: FetchResult, source: Source, result: CrawlResult) -> list[Link]:
-        """Same-site PDF/DOC/… links of a report page (none for a page that is itself a file)."""
+    def _attachment_links(self, body: bytes, res: FetchResult, source: Source, scope: Scope,
+                          result: CrawlResult) -> list[Link]:
+        """In-scope PDF/DOC/… links of a report page (none for a page that is itself a file)."""
         text = _text(body, source, res)
         if text is None:
             return []
         out = []
-        for a in page_links(text, res.final_url or res.url):
+        for a in _capped_links(text, res):
             if urlsplit(a.url).path.lower().endswith(ATTACHMENT_SUFFIXES):
-                if same_site(a.url, source.listing_url):
+                if in_scope(a.url, scope):
                     out.append(a)
                 else:
                     result.off_site += 1
         return out
 
-    def _walk_listing(self, source: Source, result: CrawlResult) -> list[Link]:
+    def _walk_listing(self, source: Source, scope: Scope, result: CrawlResult) -> list[Link]:
         pattern = re.compile(source.link_pattern) if source.link_pattern else None
-        queue, seen, taken = [source.listing_url], {source.listing_url}, {}
+        queue, seen, taken, skipped = [source.listing_url], {source.listing_url}, {}, set()
         while queue and result.listing_pages < MAX_LISTING_PAGES:
             url = queue.pop(0)
-            res = self._fetch(url, result)
+            res = self._fetch(url, scope, result)
             body = self._body(res)
             if body is None:
                 continue
@@ -202,13 +226,13 @@ class Crawler:
             if text is None:
                 continue
             result.listing_pages += 1
-            links = page_links(text, res.final_url or url)
+            links = _capped_links(text, res)
             for nxt in pagination(text, links, res.final_url or url, source.listing_url):
                 if nxt not in seen:
                     seen.add(nxt)
                     queue.append(nxt)
             for link in links:
-                if not same_site(link.url, source.listing_url):
+                if not in_scope(link.url, scope):
                     result.off_site += 1
                 elif link.url in seen or link.url in taken:
                     continue
@@ -217,7 +241,8 @@ class Crawler:
                 elif link.title and urlsplit(link.url).path.lower().endswith(PAGE_SUFFIXES + ATTACHMENT_SUFFIXES):
                     reason = (f"no match for link_pattern {source.link_pattern!r}" if pattern
                               else "title is not an annual report (政府信息公开…年度报告/年报 with a year)")
-                    if all(s[0] != link.url for s in result.skipped):
+                    if link.url not in skipped:
+                        skipped.add(link.url)
                         result.skipped.append((link.url, link.title, reason))
         return list(taken.values())
 
@@ -228,19 +253,19 @@ class Crawler:
                 result.skipped.append((link.url, link.title, f"answered 404/410 within {days:g} days; asked again later"))
         return [link for link in links if link.url not in self.missing]
 
-    def _fetch(self, url: str, result: CrawlResult) -> FetchResult:
-        res = self.fetcher.fetch(url, self.prior.get(url))
+    def _fetch(self, url: str, scope: Scope, result: CrawlResult) -> FetchResult:
+        res = self.fetcher.fetch(url, self.prior.get(url), scope)
         if res.body is not None and res.error is None:
             res.sha256 = self.store.put(res.body)
             res.body = None  # kept in the raw store, not in memory
         result.fetches.append(res)
         return res
 
-    def _fetch_all(self, urls: list[str], result: CrawlResult) -> list[FetchResult]:
+    def _fetch_all(self, urls: list[str], scope: Scope, result: CrawlResult) -> list[FetchResult]:
         if not urls:
             return []
         with ThreadPoolExecutor(max_workers=self.fetcher.settings.per_host) as pool:
-            return list(pool.map(lambda u: self._fetch(u, result), urls))
+            return list(pool.map(lambda u: self._fetch(u, scope, result), urls))
 
     def _body(self, res: FetchResult) -> bytes | None:
         """The bytes a successful fetch stands for: fresh ones, or the stored copy behind a 304."""

@@ -1,4 +1,5 @@
-"""Limits on untrusted input: document size, ZIP containers (zip bombs), time per document.
+"""Limits on untrusted input: document size, ZIP containers (zip bombs), time per document, PDF pages,
+pixels of a rendered page (decompression bombs on the OCR path), DTDs in XML parts.
 
 Every limit is settable through an environment variable so an operator can raise
 it for an unusual source without a code change.
@@ -64,3 +65,44 @@ def check_archive(z: zipfile.ZipFile) -> None:
     for m in members:
         if m.file_size > MB and m.file_size > MAX_MEMBER_RATIO * max(m.compress_size, 1):
             raise ReadError(f"zip bomb: member {m.filename[:80]!r} expands {m.file_size // max(m.compress_size, 1)}x")
+
+
+def max_pdf_pages() -> int:
+    """Most pages a PDF may have (XXGK_MAX_PDF_PAGES, default 500): an annual report has 5-60; a file of
+    thousands of pages is refused whole rather than read in part (a report cut short would lose tables
+    without anyone noticing)."""
+    return int(_env_float("XXGK_MAX_PDF_PAGES", 500))
+
+
+def check_pages(n_pages: int) -> None:
+    limit = max_pdf_pages()
+    if n_pages > limit:
+        raise ReadError(f"PDF with {n_pages} pages: over the {limit}-page limit (XXGK_MAX_PDF_PAGES)")
+
+
+def max_image_pixels() -> int:
+    """Largest bitmap a page may render to: Pillow's decompression-bomb limit (Image.MAX_IMAGE_PIXELS,
+    ~89 Mpx; an A4 page at 144 dpi is 2 Mpx)."""
+    from PIL import Image
+
+    return int(Image.MAX_IMAGE_PIXELS or 89_478_485)
+
+
+def check_pixels(width: float, height: float, what: str) -> None:
+    """Refuse to render `what` when its bitmap would pass max_image_pixels (a page a mile wide)."""
+    limit, pixels = max_image_pixels(), int(width) * int(height)
+    if pixels > limit:
+        raise ReadError(f"decompression bomb: {what} would render to {int(width)}×{int(height)} px "
+                        f"({pixels / 1e6:,.0f} Mpx), over the {limit / 1e6:.0f} Mpx limit")
+
+
+def check_no_dtd(z: zipfile.ZipFile) -> None:
+    """Refuse a ZIP container (DOCX) with a DOCTYPE in any XML part: Office never writes one, and a DTD is
+    what entity bombs (billion laughs) and external entities need. The DOCTYPE stands before the root
+    element, so the first KB of each part tells."""
+    for m in z.infolist():
+        if m.filename.endswith((".xml", ".rels")):
+            with z.open(m) as f:
+                head = f.read(4096)
+            if b"<!DOCTYPE" in head.upper() or "<!DOCTYPE".encode("utf-16-le") in head.upper():
+                raise ReadError(f"XML part {m.filename[:80]!r} declares a DTD (entities): refused")

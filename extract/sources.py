@@ -39,6 +39,7 @@ class Source:
     listing_url: str
     link_pattern: str | None = None
     encoding: str | None = None
+    allowed_hosts: tuple[str, ...] = ()  # besides the listing's host: hosts (host or host:port) links and redirects may go to
 
 
 class SourcesError(ValueError):
@@ -86,5 +87,9 @@ def read_sources(path: Path) -> list[Source]:
                 codecs.lookup(encoding)
             except LookupError:
                 raise SourcesError(f"{path}:{line}: unknown encoding {encoding!r}") from None
-        out.setdefault(url, Source(values["agency"], values["region"], values["level"], url, pattern, encoding))
+        hosts = tuple(h for h in re.split(r"[\s,;]+", values.get("allowed_hosts") or "") if h)
+        bad = [h for h in hosts if not re.fullmatch(r"[\w.-]+(?::\d+)?|\[[0-9a-fA-F:.]+\](?::\d+)?", h)]
+        if bad:
+            raise SourcesError(f"{path}:{line}: allowed_hosts must be host or host:port names: {bad[0]!r}")
+        out.setdefault(url, Source(values["agency"], values["region"], values["level"], url, pattern, encoding, hosts))
     return list(out.values())

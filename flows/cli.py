@@ -1,4 +1,5 @@
-"""The `xxgk` command line (SPEC §6). Exit codes: 0 done, 1 some document failed, 2 usage error."""
+"""The `xxgk` command line (SPEC §6). Exit codes: 0 done, 1 some document failed, 2 usage error (or a
+warehouse place that cannot be used: a directory, not DuckDB, read-only, full), said in one line."""
 from __future__ import annotations
 
 import contextlib
@@ -29,6 +30,17 @@ def _quiet_prefect(verbose: bool) -> None:
     if not verbose:
         os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
         os.environ.setdefault("PREFECT_LOGGING_TO_API_ENABLED", "false")
+
+
+def _usable_db(db: Path, write: bool = True) -> None:
+    """Exit 2 with a one-line reason when `db` cannot be a warehouse (load/warehouse.py check_place)."""
+    from load.warehouse import WarehouseError, check_place
+
+    try:
+        check_place(db, write)
+    except WarehouseError as e:
+        console.print(f"[red]{escape(str(e))}[/red]", soft_wrap=True)
+        raise typer.Exit(2)
 
 
 def _default_db() -> Path:
@@ -76,6 +88,7 @@ def run(
     except RunnerError as e:
         console.print(f"[red]{e}[/red]")
         raise typer.Exit(2)
+    _usable_db(db or _default_db())
     if not (sources or year is not None or force or always_flow):
         from flows.planning import unchanged_summary
 
@@ -85,11 +98,16 @@ def run(
             print_summary(summary)
             raise typer.Exit(summary.exit_code)
     from flows.pipeline import run_flow
+    from load.warehouse import WarehouseError
 
-    with rich_bar(console) if console.is_terminal and not verbose else contextlib.nullcontext():
-        summary = run_flow(inputs=[str(p) for p in input] if input else None, db=str(db or _default_db()),
-                           year=year, sources=str(sources) if sources else None,
-                           force=force, runner=runner, workers=workers, address=address)
+    try:
+        with rich_bar(console) if console.is_terminal and not verbose else contextlib.nullcontext():
+            summary = run_flow(inputs=[str(p) for p in input] if input else None, db=str(db or _default_db()),
+                               year=year, sources=str(sources) if sources else None,
+                               force=force, runner=runner, workers=workers, address=address)
+    except WarehouseError as e:
+        console.print(f"[red]{escape(str(e))}[/red]", soft_wrap=True)
+        raise typer.Exit(2)
     print_summary(summary)
     raise typer.Exit(summary.exit_code)
 
@@ -173,6 +191,7 @@ def sql(query: str, db: DbOpt = None) -> None:
     if not path.exists():
         console.print(f"[red]no warehouse at {path}: run `xxgk run` first[/red]")
         raise typer.Exit(2)
+    _usable_db(path, write=False)
     con = duckdb.connect(str(path), read_only=True)
     try:
         rel = con.sql(query)

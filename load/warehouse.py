@@ -6,7 +6,12 @@ writes there (batch by batch, then a checkpoint so no WAL is left) and swaps it 
 which is atomic on POSIX. Readers open the published file read-only (`connect(db, read_only=True)`):
 they are never locked out (the writer holds no lock on it), and they see either the warehouse before
 the load or after it, never a half-loaded year; a reader already connected keeps its snapshot (the
-replaced file stays alive until it closes). Two writers are serialised by a lock file.
+replaced file stays alive until it closes). Two writers are serialised by a lock file
+(`<db>.lock`, an flock: released by the kernel when its holder dies, so a killed run never blocks the
+next); the second says it waits, then loads onto what the first published.
+
+A place that cannot hold a warehouse (a directory, a file that is not DuckDB, a read-only or full
+disk) is a WarehouseError with a one-line reason; the published file is never touched by a failed load.
 """
 from __future__ import annotations
 
@@ -14,6 +19,8 @@ import fcntl
 import glob
 import os
 import shutil
+import sys
+import tempfile
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -40,6 +47,55 @@ COLUMNS = {
 
 
 WRITER_MEMORY = "1GB"
+DUCKDB_MAGIC = b"DUCK"  # bytes 8-11 of every DuckDB database file
+
+
+class WarehouseError(Exception):
+    """A warehouse that cannot be opened or written here; the message is one line for the operator."""
+
+
+def check_place(db: str | Path, write: bool = True) -> None:
+    """Raise WarehouseError unless `db` is a DuckDB file (or, for a writer, a new file in a folder it can
+    write in): said before any work is done, not as a traceback after it."""
+    db = Path(db)
+    if db.is_dir():
+        raise WarehouseError(f"{db} is a directory, not a warehouse file")
+    if db.exists():
+        try:
+            with open(db, "rb") as f:
+                head = f.read(12)
+        except OSError as e:
+            raise WarehouseError(f"cannot read {db}: {e.strerror or e}") from None
+        if head[8:12] != DUCKDB_MAGIC:
+            raise WarehouseError(f"{db} is not a DuckDB file" + (" (it is empty)" if not head else ""))
+    elif not write:
+        raise WarehouseError(f"no warehouse at {db}")
+    if write:
+        try:
+            db.parent.mkdir(parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile(dir=db.parent, prefix=f".{db.name}.probe"):
+                pass
+        except OSError as e:
+            raise WarehouseError(f"cannot write the warehouse in {db.parent}: {e.strerror or e}") from None
+
+
+@contextmanager
+def _writer_lock(db: Path) -> Iterator[None]:
+    """The one-writer lock; a second writer says whom it waits for, then waits."""
+    with open(db.with_name(db.name + ".lock"), "a+") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            lock.seek(0)
+            holder = lock.read().strip() or "?"
+            print(f"xxgk: warehouse {db} is being written by another run (pid {holder}); waiting for it to finish",
+                  file=sys.stderr, flush=True)
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        lock.seek(0)
+        lock.truncate()
+        lock.write(str(os.getpid()))
+        lock.flush()
+        yield
 
 
 def connect(db: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
@@ -59,27 +115,32 @@ def writing(db: str | Path) -> Iterator[duckdb.DuckDBPyConnection]:
     """A connection to a private copy of the warehouse `db`; on success the copy replaces `db` atomically,
     on error it is dropped and `db` is untouched. See the module docstring for why."""
     db = Path(db)
-    db.parent.mkdir(parents=True, exist_ok=True)
-    with open(db.with_name(db.name + ".lock"), "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    check_place(db)
+    with _writer_lock(db):
         tmp = db.with_name(f".{db.name}.{os.getpid()}.tmp")
         for stale in db.parent.glob(f".{glob.escape(db.name)}.*.tmp*"):  # a killed writer's copy: we hold the lock
             stale.unlink(missing_ok=True)
-        if db.exists():
-            shutil.copyfile(db, tmp)
-        con = connect(tmp)
-        con.execute(f"SET memory_limit = '{WRITER_MEMORY}'")  # beyond it DuckDB spills to disk, RSS stays flat
+        con = None
         try:
+            if db.exists():
+                shutil.copyfile(db, tmp)
+            con = connect(tmp)
+            con.execute(f"SET memory_limit = '{WRITER_MEMORY}'")  # beyond it DuckDB spills to disk, RSS stays flat
             yield con
             con.execute("CHECKPOINT")
             con.close()
             with open(tmp, "rb+") as f:  # on disk before it is published
                 os.fsync(f.fileno())
             os.replace(tmp, db)
-        except BaseException:
-            con.close()
+        except BaseException as e:
+            if con is not None:
+                con.close()
             tmp.unlink(missing_ok=True)
             Path(str(tmp) + ".wal").unlink(missing_ok=True)
+            if isinstance(e, (OSError, duckdb.IOException)):  # disk full, file too large, gone read-only
+                reason = e.strerror if isinstance(e, OSError) and e.strerror else str(e).splitlines()[0][:200]
+                raise WarehouseError(f"cannot write the warehouse {db}: {reason}; the published warehouse "
+                                     "is unchanged") from e
             raise
 
 
@@ -184,12 +245,15 @@ def load(con: duckdb.DuckDBPyConnection, batches: Iterable[dict[str, list[dict[s
 
 
 def _crash_point() -> None:
-    """Where the crash-safety test kills the process: every row written, nothing committed.
-    XXGK_TEST_PAUSE_IN_LOAD names a file to create before waiting to be killed."""
+    """Where the crash-safety tests kill the process: every row written, nothing committed, the writer's
+    lock held. XXGK_TEST_PAUSE_IN_LOAD names a file to create, then the run waits (to be killed, or for
+    the file to be removed, when it goes on)."""
     marker = os.environ.get("XXGK_TEST_PAUSE_IN_LOAD")
     if marker:
         Path(marker).touch()
-        time.sleep(600)
+        deadline = time.monotonic() + 600
+        while Path(marker).exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
 
 
 def counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:

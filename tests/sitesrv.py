@@ -4,6 +4,11 @@ It serves a folder like a static government site and adds the misbehaviour real 
 that works on retry, a redirect loop, a page slower than the crawler's timeout, ETags on /edge/,
 a GBK page announced only by its Content-Type header. Every request is logged with its
 conditional headers and the status answered, so tests can see what the crawler asked for.
+
+/hostile/ is an attacker's column (tests/test_hostile_sites.py): redirects to another address
+(127.0.0.2, standing for a cloud metadata service) and to other schemes, gzip bombs, bodies that never
+end or trickle, a Content-Length that lies, a listing of 100,000 links, a page of 50 MB.
+`Internal` is the forbidden target: a server on 127.0.0.2 that records whatever reaches it.
 """
 from __future__ import annotations
 
@@ -12,6 +17,8 @@ import re
 import shutil
 import threading
 import time
+import zlib
+from functools import lru_cache
 from dataclasses import dataclass
 from email.utils import formatdate
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -69,6 +76,12 @@ class SiteHandler(SimpleHTTPRequestHandler):
             except (BrokenPipeError, ConnectionResetError):
                 pass
             return
+        if path.startswith("/hostile/") and path in HOSTILE:
+            try:
+                HOSTILE[path](self)
+            except (BrokenPipeError, ConnectionResetError):  # the crawler gave up, as it should
+                pass
+            return
         if path == "/edge/slow.htm":
             time.sleep(SLOW_SECONDS)
         if path.startswith("/edge/"):
@@ -105,6 +118,108 @@ class SiteHandler(SimpleHTTPRequestHandler):
             self.wfile.write(data)
         except (BrokenPipeError, ConnectionResetError):  # the crawler gave up (slow page)
             pass
+
+
+def _head(h: SiteHandler, status: int, headers: dict[str, str]) -> None:
+    h.send_response(status)
+    for k, v in headers.items():
+        h.send_header(k, v)
+    h.end_headers()
+
+
+@lru_cache(maxsize=None)
+def gzip_bomb(mb: int = 200, wbits: int = 16 + zlib.MAX_WBITS) -> bytes:
+    """`mb` MB of zeros, gzip-compressed (~1000:1): a few hundred KB on the wire."""
+    z = zlib.compressobj(9, zlib.DEFLATED, wbits)
+    block = b"\0" * (1 << 20)
+    return b"".join(z.compress(block) for _ in range(mb)) + z.flush()
+
+
+def _internal_redirect(h: SiteHandler) -> None:
+    _head(h, 302, {"Location": f"http://127.0.0.2:{h.server.internal_port}/latest/meta-data/secret",
+                   "Content-Length": "0"})
+
+
+def _bomb(h: SiteHandler) -> None:
+    body = gzip_bomb()
+    _head(h, 200, {"Content-Type": "text/html", "Content-Encoding": "gzip", "Content-Length": str(len(body))})
+    h.wfile.write(body)
+
+
+def _deflate_bomb(h: SiteHandler) -> None:
+    body = gzip_bomb(wbits=zlib.MAX_WBITS)
+    _head(h, 200, {"Content-Type": "application/pdf", "Content-Encoding": "deflate"})
+    h.wfile.write(body)
+
+
+def _brotli(h: SiteHandler) -> None:  # never asked for: xxgk accepts gzip and deflate only
+    _head(h, 200, {"Content-Type": "text/html", "Content-Encoding": "br", "Content-Length": "6"})
+    h.wfile.write(b"\x1b\xff\xff\x0f\x00\x00")
+
+
+def _endless(h: SiteHandler) -> None:
+    _head(h, 200, {"Content-Type": "text/html"})
+    block = b"<p>" + b"x" * 65_530 + b"</p>"
+    while True:
+        h.wfile.write(block)
+
+
+def _trickle(h: SiteHandler) -> None:
+    """A byte every TRICKLE_SECONDS, each inside the read timeout: only a total deadline ends it."""
+    _head(h, 200, {"Content-Type": "text/html", "Content-Length": "100000"})
+    for _ in range(100_000):
+        h.wfile.write(b"x")
+        h.wfile.flush()
+        time.sleep(TRICKLE_SECONDS)
+
+
+def _trickle_headers(h: SiteHandler) -> None:
+    h.wfile.write(b"HTTP/1.1 200 OK\r\n")
+    for _ in range(10_000):
+        h.wfile.write(b"X")
+        h.wfile.flush()
+        time.sleep(TRICKLE_SECONDS)
+
+
+def _lying_length(h: SiteHandler) -> None:
+    _head(h, 200, {"Content-Type": "application/pdf", "Content-Length": "900000"})
+    h.wfile.write(b"%PDF-1.4\n" + b"0" * 1000)
+    h.close_connection = True
+
+
+def _huge(h: SiteHandler) -> None:  # 50 MB, no Content-Length: only counting stops it
+    _head(h, 200, {"Content-Type": "text/html"})
+    block = b"<p>" + b"y" * (1 << 20) + b"</p>"
+    for _ in range(50):
+        h.wfile.write(block)
+
+
+def _many_links(h: SiteHandler) -> None:
+    rows = "".join(f'<li><a href="n{i}.htm">第{i}号通知</a></li>' for i in range(100_000))
+    body = _page("政府信息公开年报", f'<ul><li><a href="good.htm">测试县2019年政府信息公开工作年度报告</a></li>{rows}</ul>')
+    data = body.encode("utf-8")
+    _head(h, 200, {"Content-Type": "text/html; charset=utf-8", "Content-Length": str(len(data))})
+    h.wfile.write(data)
+
+
+TRICKLE_SECONDS = 0.2
+HOSTILE = {
+    "/hostile/internal.htm": _internal_redirect,
+    "/hostile/ftp.htm": lambda h: _head(h, 301, {"Location": "ftp://127.0.0.1/secret.pdf", "Content-Length": "0"}),
+    "/hostile/bomb.htm": _bomb,
+    "/hostile/files/bomb.pdf": _deflate_bomb,
+    "/hostile/br.htm": _brotli,
+    "/hostile/endless.htm": _endless,
+    "/hostile/trickle.htm": _trickle,
+    "/hostile/trickle_headers.htm": _trickle_headers,
+    "/hostile/files/lying.pdf": _lying_length,
+    "/hostile/huge.htm": _huge,
+    "/hostile/links/": _many_links,
+}
+HOSTILE_REPORTS = {  # the column's report links: each is a trap but the last
+    "internal.htm": "2011", "ftp.htm": "2012", "bomb.htm": "2013", "br.htm": "2014", "endless.htm": "2015",
+    "trickle.htm": "2016", "trickle_headers.htm": "2017", "huge.htm": "2018", "att.htm": "2019", "good.htm": "2020",
+}
 
 
 def _gbk(html: str) -> bytes:
@@ -167,17 +282,62 @@ def build_site(root: Path, port: int) -> Path:
     shutil.copy(SAMPLES / "2023_huaian_hongze_qzf.pdf", edge / "files" / "hongze.pdf")
     (edge / "files" / "big.pdf").write_bytes(b"%PDF-1.4\n" + b"0" * 1_200_000)
     shutil.copy(SAMPLES / "2019_shanghai_szfbgt.html", edge / "szfbgt.html")
+    _build_hostile(root / "hostile")
     return root
 
 
+def _build_hostile(hostile: Path) -> None:
+    (hostile / "links").mkdir(parents=True)
+    items = "".join(f'<li><a href="{href}">测试县{year}年政府信息公开工作年度报告</a></li>'
+                    for href, year in HOSTILE_REPORTS.items())
+    (hostile / "index.html").write_text(_page("政府信息公开年报", f"<ul>{items}</ul>"), encoding="utf-8")
+    (hostile / "ftp.htm").write_text("", encoding="utf-8")  # answered by a redirect below, see SiteHandler
+    title, body = _text_report("2019_pingtan_jjf.txt")
+    for folder in (hostile, hostile / "links"):
+        (folder / "good.htm").write_text(_page(title, body), encoding="utf-8")
+    (hostile / "att.htm").write_text(_page("测试县2019年政府信息公开工作年度报告", (
+        '<a href="files/bomb.pdf">附件1.pdf</a> <a href="files/lying.pdf">附件2.pdf</a>')), encoding="utf-8")
+
+
+class Internal:
+    """A server on 127.0.0.2 (loopback, but not the listing's address): what reaches it was let through."""
+
+    def __init__(self) -> None:
+        hits = self.hits = []
+
+        class Handler(SimpleHTTPRequestHandler):
+            def do_GET(self) -> None:
+                hits.append(self.path)
+                self.send_response(200)
+                self.send_header("Content-Type", "text/plain")
+                self.end_headers()
+                self.wfile.write(b"instance secret: AKIA-INTERNAL-ONLY")
+
+            def log_message(self, *args) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.2", 0), Handler)
+        self.server.daemon_threads = True
+        self.port = self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
 class Site:
-    """The server running in a thread; `url(path)` builds addresses, `hits` the request log."""
+    """The server running in a thread; `url(path)` builds addresses, `hits` the request log;
+    `internal` the forbidden server on 127.0.0.2 its /hostile/ redirects point to."""
 
     def __init__(self, root: Path) -> None:
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), lambda *a: SiteHandler(*a, directory=str(self.root)))
         self.server.daemon_threads = True
+        self.internal = Internal()
+        self.server.internal_port = self.internal.port
         self.port = self.server.server_address[1]
         self.root = build_site(root, self.port)
+        gzip_bomb(), gzip_bomb(wbits=zlib.MAX_WBITS)  # made before the first request, not inside its read timeout
         SiteHandler.log = []
         SiteHandler.failed_once = set()
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
@@ -196,6 +356,7 @@ class Site:
     def close(self) -> None:
         self.server.shutdown()
         self.server.server_close()
+        self.internal.close()
 
 
 def touch_later(path: Path) -> None:

@@ -22,6 +22,7 @@ import numpy as np
 from PIL import Image
 
 from extract.document import Grid, Line
+from extract.limits import check_pixels
 from extract.readers.pdf import _FOOTER
 from extract.readers.ruling import INK, Table, find_tables, skew_angle
 
@@ -194,6 +195,7 @@ def _images(page) -> list[tuple[float, float, float, float]]:
 
 def with_ocr(page, number: int, blocks: list, regions: list, warnings: list[str]) -> list[tuple[float, Line | Grid]]:
     """The page's text-layer blocks (none for a scanned page) and the OCR'd blocks of `regions`, top to bottom."""
+    check_pixels(page.width * SCALE, page.height * SCALE, f"page {number}")
     image = page.to_image(resolution=72 * SCALE).original.convert("RGB")
     out = [] if needs_ocr(page) else list(blocks)
     x0, top = page.bbox[0], page.bbox[1]

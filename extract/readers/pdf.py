@@ -10,6 +10,7 @@ import re
 from io import BytesIO
 
 from extract.document import Document, Grid, Line, ReadError
+from extract.limits import check_pages
 from extract.readers.pdfium_objects import PdfiumPages
 
 _FOOTER = re.compile(r"^[-—–\s]*\d+[-—–\s]*$|^第\s*\d+\s*页")
@@ -63,6 +64,7 @@ def read(data: bytes) -> Document:
         raise ReadError(_pdf_error(e)) from None
     with pdf, PdfiumPages(data) as fast:  # pdfium parses pages ~5× faster than pdfminer
         try:
+            check_pages(len(fast.doc) if fast.doc is not None else len(pdf.pages))
             if not pdf.pages:
                 raise ReadError("corrupt PDF: no pages")
             n_chars = 0

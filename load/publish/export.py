@@ -1,5 +1,12 @@
 """`xxgk export`: the warehouse's tables and views as Parquet (partitioned by year), CSV, or one Excel
-workbook with a sheet per view and Chinese column headers."""
+workbook with a sheet per view and Chinese column headers.
+
+Text in the warehouse comes from foreign documents (agency names, raw cell text, warnings, sources),
+so a spreadsheet must never take it for a formula (OWASP "CSV injection"): in XLSX every cell is
+stored as a value, a string starting with "=" as a string cell with its text unchanged; in CSV, which
+has no types, text starting with = + - @, a tab or a carriage return gets a leading apostrophe, which
+spreadsheets show as text. Parquet is typed and keeps every text exact.
+"""
 from __future__ import annotations
 
 from pathlib import Path
@@ -10,6 +17,7 @@ import pandas as pd
 from load.publish.labels import COLUMNS, REQUEST_ROWS, SHEETS, TABLES, VIEWS
 
 FORMATS = ("parquet", "csv", "xlsx")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _has_year(con: duckdb.DuckDBPyConnection, name: str) -> bool:
@@ -27,6 +35,26 @@ def _frame(con: duckdb.DuckDBPyConnection, name: str) -> pd.DataFrame:
     return df.rename(columns=COLUMNS)
 
 
+def _csv_select(con: duckdb.DuckDBPyConnection, name: str) -> str:
+    """SELECT of `name` with each text column guarded against formula injection (see the module docstring)."""
+    starts = ", ".join(f"chr({ord(c)})" for c in FORMULA_START)
+    cols = []
+    for col, typ, *_ in con.execute(f"DESCRIBE {name}").fetchall():
+        q = '"' + col.replace('"', '""') + '"'
+        cols.append(f"CASE WHEN left({q}, 1) IN ({starts}) THEN chr(39) || {q} ELSE {q} END AS {q}"
+                    if typ == "VARCHAR" else q)
+    return f"SELECT {', '.join(cols)} FROM {name}"
+
+
+def _as_text(book) -> None:
+    """openpyxl stores a str starting with '=' as a formula: every cell of an export is data, so none is one."""
+    for ws in book.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    cell.data_type = "s"
+
+
 def export(db: Path, out: Path, fmt: str) -> list[Path]:
     """Write the export into folder `out`; returns the files or folders written."""
     if fmt not in FORMATS:
@@ -40,6 +68,7 @@ def export(db: Path, out: Path, fmt: str) -> list[Path]:
             with pd.ExcelWriter(path, engine="openpyxl") as xl:
                 for name in (*VIEWS, "agencies"):
                     _frame(con, name).to_excel(xl, sheet_name=SHEETS[name], index=False)
+                _as_text(xl.book)
             return [path]
         for name in (*TABLES, *VIEWS):
             if fmt == "parquet" and _has_year(con, name):
@@ -47,8 +76,10 @@ def export(db: Path, out: Path, fmt: str) -> list[Path]:
                 con.execute(f"COPY (SELECT * FROM {name}) TO '{path}' (FORMAT parquet, PARTITION_BY (year), OVERWRITE)")
             else:
                 path = out / f"{name}.{fmt}"
-                options = "FORMAT parquet" if fmt == "parquet" else "FORMAT csv, HEADER"
-                con.execute(f"COPY (SELECT * FROM {name}) TO '{path}' ({options})")
+                if fmt == "parquet":
+                    con.execute(f"COPY (SELECT * FROM {name}) TO '{path}' (FORMAT parquet)")
+                else:
+                    con.execute(f"COPY ({_csv_select(con, name)}) TO '{path}' (FORMAT csv, HEADER)")
             written.append(path)
     finally:
         con.close()
