@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
+from datetime import date
 from posixpath import dirname
 from urllib.parse import urldefrag, urljoin, urlsplit
 
@@ -19,6 +20,7 @@ from lxml import html as lhtml
 
 from extract.document import ReadError
 from extract.fetch import Fetcher, FetchResult, Refused, Scope, Validators
+from extract.published import published_on
 from extract.rawstore import RawStore
 from extract.readers.encoding import decode
 from extract.readers.sniff import sniff_format
@@ -53,6 +55,7 @@ class Fetched:
     status: int          # 200 downloaded now, 304 unchanged since the last crawl
     title: str = ""
     attachments: tuple[str, ...] = ()  # of a report page: the attachments fetched from it
+    published_on: date | None = None  # the date the report page states (an attachment: its page's)
 
 
 @dataclass
@@ -180,19 +183,24 @@ class Crawler:
         candidates = self._not_missing(self._walk_listing(source, scope, result), result)
         pages = self._fetch_all([c.url for c in candidates], scope, result)
         attachments: dict[str, str] = {}
+        dates: dict[str, date | None] = {}  # attachment → the date its (first) report page states
         page_docs: list[tuple[Fetched, list[str]]] = []
         for link, res in zip(candidates, pages):
             body = self._body(res)
             if body is None:
                 continue
             own = self._attachment_links(body, res, source, scope, result)
+            text = _text(body, source, res)
+            day = published_on(text) if text is not None else None
             for a in own:
                 attachments.setdefault(a.url, a.title)
-            page_docs.append((Fetched(link.url, res.sha256, res.status, link.title), [a.url for a in own]))
+                dates.setdefault(a.url, day)
+            page_docs.append((Fetched(link.url, res.sha256, res.status, link.title, published_on=day),
+                              [a.url for a in own]))
         pages_done = {d.url for d, _ in page_docs}
         todo = [a.url for a in self._not_missing([Link(u, t) for u, t in attachments.items()], result)
                 if a.url not in pages_done]
-        got = [Fetched(u, r.sha256, r.status, attachments[u])
+        got = [Fetched(u, r.sha256, r.status, attachments[u], published_on=dates.get(u))
                for u, r in zip(todo, self._fetch_all(todo, scope, result)) if self._body(r) is not None]
         fetched = {d.url for d in got}
         result.documents = [replace(d, attachments=tuple(u for u in own if u in fetched)) for d, own in page_docs] + got

@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 
 from extract.document import ReadError
+from extract.published import published_on
 from extract.rawstore import RawStore
 from extract.readers import read_document
 from transform import to_report
@@ -19,7 +20,11 @@ def document_report(data: bytes, source: str, sha256: str) -> Report:
     """Read, parse and check one document; any failure becomes a failed Report carrying a specific error."""
     start = time.perf_counter()
     try:
-        report = to_report(read_document(data, source), source, sha256)
+        doc = read_document(data, source)
+        report = to_report(doc, source, sha256)
+        page_date = published_on(data) if doc.format == "html" else None
+        if page_date:  # the page's own metadata block outranks the closing date line
+            report.published_on, report.published_on_source = page_date, "page"
     except ReadError as e:
         report = Report(source=source, sha256=sha256, error=str(e))
     except Exception as e:  # a bug of ours must not stop the run; the error names it

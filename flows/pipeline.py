@@ -9,6 +9,7 @@ import math
 import os
 import queue
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 from prefect import flow, task
@@ -132,7 +133,7 @@ def crawled_items(sources: str, db: str, raw_root: str) -> list[Item]:
     """Crawl the sources file into the raw store; each fetched report is an Item named by its URL."""
     from flows.crawl import crawl_flow  # flows.crawl imports this module's defaults
 
-    return [Item(d.url, d.sha256, tuple(d.attachments))
+    return [Item(d.url, d.sha256, tuple(d.attachments), d.published_on)
             for d in crawl_flow(sources, db=db, raw_root=raw_root).documents]
 
 
@@ -142,6 +143,13 @@ def wrapper_page(report: Report, attachments: tuple[str, ...]) -> Report:
     if attachments and report.status == "failed" and not report.cells:
         report.skip_reason = f"no tables on the page itself ({report.error}); the report is in {', '.join(attachments)}"
         report.error = None
+    return report
+
+
+def dated(report: Report, page_date: date | None) -> Report:
+    """A crawled document takes the date its detail page states (an attachment: the page that links it)."""
+    if page_date and report.status != "failed":
+        report.published_on, report.published_on_source = page_date, "page"
     return report
 
 
@@ -167,10 +175,11 @@ def run_flow(inputs: list[str] | None = None, db: str | None = None, year: int |
     why = {it.source: w for it, w in work.todo}
     why.update({r.source: "changed" if r.source in stored else "new" for r in unreadable})
     attachments = {it.source: it.attachments for it in items}
+    page_dates = {it.source: it.published_on for it in items if it.published_on}
     rows: list[dict] = []
 
     def loadable(reports: list[Report]) -> list[Report]:
-        reports = [wrapper_page(r, attachments.get(r.source, ())) for r in reports]
+        reports = [dated(wrapper_page(r, attachments.get(r.source, ())), page_dates.get(r.source)) for r in reports]
         if year is not None:  # new documents had to be read to learn their year; only Y's are loaded
             work.other_years += sum(1 for r in reports if r.year != year)
             reports = [r for r in reports if r.year == year]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from extract.document import ReadError
@@ -40,6 +41,7 @@ class Item:
     source: str
     sha256: str
     attachments: tuple[str, ...] = ()  # a crawled page's attachment URLs
+    published_on: date | None = None  # the date its detail page states (crawled documents)
 
 
 @dataclass

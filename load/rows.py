@@ -35,6 +35,7 @@ def report_rows(report: Report, parser_version: str, loaded_at: datetime | None 
         "format": report.format, "status": report.status, "error": report.error or report.skip_reason,
         "parser_version": parser_version, "loaded_at": loaded_at, "confidence": report.confidence,
         "warnings": list(report.warnings),
+        "published_on": report.published_on, "published_on_source": report.published_on_source,
     }]
     facts = [
         {"report_id": rid, "agency_id": aid, "year": report.year, "table_name": t, "row_key": r, "col_key": c,
@@ -47,4 +48,8 @@ def report_rows(report: Report, parser_version: str, loaded_at: datetime | None 
          "actual": c.actual, "message": c.message}
         for c in report.checks
     ]
-    return {"reports": reports, "facts": facts, "checks": checks}
+    sections = [{"report_id": rid, "section": s.section, "kind": s.kind, "title": s.title, "text": s.text,
+                 "page": s.page} for s in report.sections]
+    prose = [{"report_id": rid, "table_name": f.key[0], "row_key": f.key[1], "col_key": f.key[2],
+              "value": float(f.value), "unit": f.unit, "raw": f.raw, "page": f.page} for f in report.prose_facts]
+    return {"reports": reports, "facts": facts, "checks": checks, "sections": sections, "prose_facts": prose}

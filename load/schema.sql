@@ -82,3 +82,60 @@ CREATE TABLE IF NOT EXISTS fetches (
     fetched_at    TIMESTAMP,
     error         VARCHAR
 );
+
+-- What supervisors measure (issue 18, docs/supervision.md): each report's sections as printed, the figures
+-- its prose states, its publication date; and the rule data the views read (loaded from data/ at each load).
+ALTER TABLE reports ADD COLUMN IF NOT EXISTS published_on DATE;
+ALTER TABLE reports ADD COLUMN IF NOT EXISTS published_on_source VARCHAR;  -- page | document | last_modified
+
+CREATE TABLE IF NOT EXISTS sections (
+    report_id VARCHAR NOT NULL,
+    section   VARCHAR NOT NULL,  -- the numeral as printed: 一 … 六 (七 in the 2008 format)
+    kind      VARCHAR NOT NULL,  -- overview, active, requests, fees, review, problems, other (transform/sections.py)
+    title     VARCHAR,           -- as printed
+    text      VARCHAR,
+    page      INTEGER
+);
+
+CREATE TABLE IF NOT EXISTS prose_facts (
+    report_id  VARCHAR NOT NULL,
+    table_name VARCHAR NOT NULL,  -- a canonical table, or 'prose' for figures no table holds
+    row_key    VARCHAR NOT NULL,
+    col_key    VARCHAR NOT NULL,
+    value      DOUBLE,
+    unit       VARCHAR,
+    raw        VARCHAR,           -- the sentence that states it
+    page       INTEGER
+);
+
+-- Section 五 of a report against the same agency's previous year (load/copypaste.py), primary reports only.
+CREATE TABLE IF NOT EXISTS section_repeats (
+    report_id      VARCHAR NOT NULL,
+    prev_report_id VARCHAR NOT NULL,
+    kind           VARCHAR NOT NULL,
+    similarity     DOUBLE,        -- 0..100, rapidfuzz ratio of the normalised texts
+    repeated       BOOLEAN        -- similarity >= the threshold of load/copypaste.py
+);
+
+CREATE TABLE IF NOT EXISTS deadline_rules (   -- data/deadlines.csv
+    level      VARCHAR,
+    first_year INTEGER,
+    last_year  INTEGER,
+    month      INTEGER,
+    day        INTEGER,
+    article    VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS quality_weights (  -- data/quality_weights.csv
+    indicator VARCHAR PRIMARY KEY,
+    weight    DOUBLE,
+    meaning   VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS template_cells (   -- the cells of each template's tables (transform/schema.py)
+    template   VARCHAR,
+    table_name VARCHAR,
+    layout     VARCHAR,  -- a table printed in more than one way (其他处理 split or as one row): each layout
+    row_key    VARCHAR,
+    col_key    VARCHAR
+);

@@ -30,7 +30,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from load import primary
+from load import primary, supervision
 from load.agencies import Resolver
 
 SCHEMA_SQL = (Path(__file__).parent / "schema.sql").read_text(encoding="utf-8")
@@ -39,11 +39,14 @@ COLUMNS = {
     "agencies": ["agency_id", "name", "region", "level", "region_code", "province", "city", "county",
                  "parent_id", "names"],
     "reports": ["report_id", "agency_id", "agency", "year", "template", "source", "sha256", "format", "status",
-                "error", "parser_version", "loaded_at", "confidence", "warnings"],
+                "error", "parser_version", "loaded_at", "confidence", "warnings", "published_on", "published_on_source"],
     "facts": ["report_id", "agency_id", "year", "table_name", "row_key", "col_key", "value", "cell_status", "raw", "page",
               "how"],
     "checks": ["report_id", "rule", "ok", "where_", "expected", "actual", "message"],
+    "sections": ["report_id", "section", "kind", "title", "text", "page"],
+    "prose_facts": ["report_id", "table_name", "row_key", "col_key", "value", "unit", "raw", "page"],
 }
+REPORT_TABLES = ("reports", "facts", "checks", "sections", "prose_facts")  # the rows of one report (load/rows.py)
 
 
 WRITER_MEMORY = "1GB"
@@ -194,7 +197,7 @@ class Load:
 
     def add(self, batches: Iterable[dict[str, list[dict[str, Any]]]]) -> None:
         """Rows of some reports (load/rows.py), replacing any earlier rows of the same reports."""
-        merged: dict[str, list[dict[str, Any]]] = {t: [] for t in ("reports", "facts", "checks")}
+        merged: dict[str, list[dict[str, Any]]] = {t: [] for t in REPORT_TABLES}
         for b in batches:
             for t, rows in b.items():
                 merged[t].extend(rows)
@@ -206,7 +209,7 @@ class Load:
                 self.con.register("_ids", pd.DataFrame({"report_id": replaced}, dtype="string"))
                 _delete_reports(self.con, "SELECT report_id FROM _ids")
                 self.con.unregister("_ids")
-            for t in ("reports", "facts", "checks"):
+            for t in REPORT_TABLES:
                 _insert(self.con, t, merged[t])
         self.stored.update(r["report_id"] for r in merged["reports"])
         self.reports += len(merged["reports"])
@@ -216,6 +219,7 @@ class Load:
         with _transaction(self.con):
             refresh_agencies(self.con, self.resolver)
             primary.mark(self.con)
+            supervision.refresh(self.con)
             _crash_point()
 
 
@@ -231,7 +235,7 @@ def _transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
 
 
 def _delete_reports(con: duckdb.DuckDBPyConnection, ids_sql: str) -> None:
-    for t in ("facts", "checks", "reports"):
+    for t in (*REPORT_TABLES[1:], "reports"):
         con.execute(f"DELETE FROM {t} WHERE report_id IN ({ids_sql})")
 
 

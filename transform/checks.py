@@ -1,6 +1,7 @@
 """The consistency rules R1–R5 of SPEC §3: the report's own arithmetic, recorded, never fatal."""
 from __future__ import annotations
 
+from transform.prose import table_values
 from transform.report import Check, Report
 from transform.schema import APPLICANT_COLS, OUTCOME_ROWS, REQUEST_COLS
 
@@ -56,3 +57,18 @@ def run_checks(report: Report) -> list[Check]:
             out.append(Check("R5", f"{tab}/{row}/{col}", False, None, cell.value,
                              "count must be a non-negative integer" if integral else "amount must be non-negative"))
     return [c for c in out if c is not None]
+
+
+def prose_checks(report: Report) -> list[Check]:
+    """X3: each figure the prose states against the tables' reading of it (transform/prose.py CELLS), one
+    check per statement; it fails where no reading of the tables gives the stated figure."""
+    out: list[Check] = []
+    for fact in report.prose_facts:
+        values = table_values(fact.key, lambda k: _num(report, *k))
+        if not values:
+            continue
+        same = [v for v in values if abs(v - fact.value) <= TOL * max(1.0, abs(v))]
+        table = same[0] if same else values[0]
+        out.append(Check("X3", "/".join(fact.key), bool(same), float(fact.value), float(table),
+                         "" if same else f"the text states {fact.value:g} (“{fact.raw[:60]}”), the table {table:g}"))
+    return out

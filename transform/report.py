@@ -3,9 +3,12 @@ checks and warnings. Its JSON is SPEC §4."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, NamedTuple
 
 from transform.notes import Note, as_note, note
+from transform.prose import ProseFact
+from transform.sections import Section
 from transform.schema import TABLES
 
 SCHEMA = "xxgk.report/1"
@@ -52,6 +55,10 @@ class Report:
     skip_reason: str | None = None
     ocr_pages: list[int] = field(default_factory=list)  # pages read by OCR (extract.document.Document.ocr_pages)
     seconds: float = field(default=0.0, compare=False)  # wall time reading and parsing took (run summary only)
+    sections: list[Section] = field(default_factory=list)  # 一 … 六 as printed (transform/sections.py)
+    prose_facts: list[ProseFact] = field(default_factory=list)  # figures the text states (transform/prose.py)
+    published_on: date | None = None
+    published_on_source: str | None = None  # page (detail page metadata) | document (closing date) | last_modified
 
     def warn(self, table: str, row: str = "", col: str = "", message: str = "", code: str = "other") -> None:
         """Record a warning about one cell, row or table (see transform.notes)."""
@@ -115,4 +122,8 @@ class Report:
                 for c in self.checks
             ],
             "warnings": list(self.warnings),
+            "published_on": self.published_on.isoformat() if self.published_on else None,
+            "published_on_source": self.published_on_source,
+            "prose_facts": [{"key": "/".join(f.key), "value": f.value, "unit": f.unit, "raw": f.raw, "page": f.page}
+                            for f in self.prose_facts],
         }

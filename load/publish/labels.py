@@ -3,10 +3,12 @@ from __future__ import annotations
 
 from transform.schema import REQUEST_COLS, REQUESTS_2021, REQUESTS_OTHER_AS_ONE
 
-VIEWS = ("agency_year", "requests_wide", "check_failures", "cross_year")
-TABLES = ("agencies", "reports", "facts", "checks")
+VIEWS = ("agency_year", "requests_wide", "check_failures", "cross_year",
+         "timeliness", "completeness", "missing_reports", "quality")
+TABLES = ("agencies", "reports", "facts", "checks", "sections", "prose_facts")
 SHEETS = {"agency_year": "机关年度", "requests_wide": "依申请公开明细", "check_failures": "校验未通过",
-          "cross_year": "跨年度校验", "agencies": "机关"}
+          "cross_year": "跨年度校验", "agencies": "机关",
+          "timeliness": "公开时限", "completeness": "报告完整性", "missing_reports": "缺失年报", "quality": "数据质量排名"}
 
 COLUMNS = {
     "agency_id": "机关编号", "agency": "机关", "year": "年度", "template": "模板", "status": "状态",
@@ -22,6 +24,13 @@ COLUMNS = {
     "message": "说明", "prev_year": "上一年度", "ok": "是否相符", "prev_report_id": "上一年度报告编号",
     "prev_source": "上一年度来源", "name": "名称", "region": "地区", "level": "层级", "region_code": "行政区划代码",
     "province": "省", "city": "市", "county": "县（区）", "parent_id": "上级机关编号", "names": "报告中的名称",
+    "processing_fee_cny": "信息处理费（元）", "published_on": "发布日期", "published_on_source": "发布日期来源",
+    "deadline": "公开期限", "days_late": "逾期天数", "on_time": "是否按时", "article": "依据",
+    "template_expected": "应用模板", "template_ok": "模板是否正确", "missing_sections": "缺少的部分",
+    "tables_present": "表格数", "tables_not_whole": "不完整的表格", "complete": "是否完整", "reason": "原因",
+    "rank": "排名", "score": "得分", "weight_known": "可评权重", "arithmetic": "表内勾稽相符",
+    "cross_year": "跨年度相符", "prose_agrees": "正文与表格相符", "section5_new": "问题部分为新写",
+    "section5_similarity": "与上年问题部分相似度",
     **REQUEST_COLS,
 }
 

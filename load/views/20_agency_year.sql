@@ -46,6 +46,11 @@ WITH req AS (
     FROM stg_facts
     WHERE table_name = 'active'
     GROUP BY report_id
+), fee AS (  -- the 信息处理费 collected, as the text states it (section 六 of the 2021 format; prose_facts)
+    SELECT report_id, max(value) AS processing_fee_cny
+    FROM prose_facts
+    WHERE table_name = 'prose' AND row_key = 'processing_fee'
+    GROUP BY report_id
 )
 SELECT p.agency_id, p.agency, p.year, p.template, p.status,
        req.received, req.carried_in, req.granted, req.partially_granted, req.denied, req.unable,
@@ -56,8 +61,10 @@ SELECT p.agency_id, p.agency, p.year, p.template, p.status,
        rl.litigation_total, rl.litigation_corrected,
        rl.litigation_corrected / nullif(rl.litigation_total, 0)                              AS litigation_corrected_rate,
        act.licensing_decisions, act.penalty_decisions, act.coercion_decisions, act.fees_10k_cny,
+       fee.processing_fee_cny,
        p.report_id, p.source, p.primary_reason
 FROM stg_primary_reports p
 LEFT JOIN req USING (report_id)
 LEFT JOIN rl USING (report_id)
-LEFT JOIN act USING (report_id);
+LEFT JOIN act USING (report_id)
+LEFT JOIN fee USING (report_id);
