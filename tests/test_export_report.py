@@ -45,15 +45,17 @@ def test_parquet_export_is_partitioned_by_year(db, tmp_path):
 def test_csv_export_has_every_table_and_view(db, tmp_path):
     xxgk("export", "--format", "csv", "--out", str(tmp_path), "--db", str(db))
     names = {p.stem for p in tmp_path.glob("*.csv")}
-    assert names == {"agencies", "reports", "facts", "checks", "agency_year", "requests_wide", "check_failures",
-                     "cross_year"}
+    assert names == {"agencies", "reports", "facts", "checks", "sections", "prose_facts", "agency_year",
+                     "requests_wide", "check_failures", "cross_year", "timeliness", "completeness",
+                     "missing_reports", "quality"}
     assert (tmp_path / "agency_year.csv").read_text(encoding="utf-8").startswith("agency_id,agency,year,")
 
 
 def test_excel_has_one_sheet_per_view_with_chinese_headers(db, tmp_path):
     xxgk("export", "--format", "xlsx", "--out", str(tmp_path), "--db", str(db))
     wb = openpyxl.load_workbook(tmp_path / "xxgk.xlsx", read_only=True)
-    assert wb.sheetnames == ["机关年度", "依申请公开明细", "校验未通过", "跨年度校验", "机关"]
+    assert wb.sheetnames == ["机关年度", "依申请公开明细", "校验未通过", "跨年度校验", "公开时限", "报告完整性",
+                             "缺失年报", "数据质量排名", "机关"]
     head = [c.value for c in next(wb["机关年度"].iter_rows(max_row=1))]
     assert head[:6] == ["机关编号", "机关", "年度", "模板", "状态", "本年新收申请"]
     assert wb["机关年度"].max_row == 16

@@ -27,9 +27,12 @@ def _has_year(con: duckdb.DuckDBPyConnection, name: str) -> bool:
 def _frame(con: duckdb.DuckDBPyConnection, name: str) -> pd.DataFrame:
     """A view or table for people: list cells joined, table 三's rows named, Chinese headers."""
     df = con.execute(f"SELECT * FROM {name}").df()
-    for col in df.columns:
-        if df[col].map(lambda v: isinstance(v, (list, tuple)) or hasattr(v, "tolist")).any():
-            df[col] = df[col].map(lambda v: "；".join(map(str, v)) if v is not None else None)
+    def is_list(v: object) -> bool:
+        return isinstance(v, (list, tuple)) or hasattr(v, "tolist")
+
+    for col in df.columns[df.dtypes == object]:
+        if df[col].map(is_list).any():
+            df[col] = df[col].map(lambda v: "；".join(map(str, v)) if is_list(v) else v)
     if "row_key" in df.columns:
         df.insert(df.columns.get_loc("row_key") + 1, "row_label", df["row_key"].map(REQUEST_ROWS))
     return df.rename(columns=COLUMNS)
