@@ -51,6 +51,7 @@ class Placed:
     toks: list[Tok]
     label: float  # label evidence
     fused: bool = False
+    cols: tuple[int, ...] | None = None  # the columns a short row's values stand in (the others blank)
 
 
 @dataclass
@@ -82,16 +83,19 @@ def _digits(tok: Tok) -> int:
     return len(t) if t.isdigit() else (1 if t else 0)
 
 
-def align(table: Table, toks: list[Tok], after: bool = False, order: bool = False) -> Alignment:
+def align(table: Table, toks: list[Tok], after: bool = False, order: bool = False,
+          pattern: tuple[int, ...] | None = None) -> Alignment:
     """The best placement of the template rows of `table` over the value tokens of `toks`, each row's
     label looked for before its values (or, with `after`, behind them: some copies print it so).
     With `order`, labels are not looked for at all: the values fill the rows in the template's order,
     as a table printed under a header that names its rows does (table 四's one row of fifteen); only
-    the table's arithmetic can then vouch for the reading (see transform.parse)."""
+    the table's arithmetic can then vouch for the reading (see transform.parse). With `pattern`, a row
+    may print only the values of those columns, the others left blank (a copy that dropped blank cells)."""
     vals = [i for i, t in enumerate(toks) if t.value]
     labels = [norm(t.text) if not t.value else "" for t in toks]
     n_rows, n_vals = len(table.rows), len(vals)
     one_row = _one_row_lines(table, [toks[v] for v in vals])
+    width = max(len(r.cols) for r in table.rows)
     ruled = {row for lhs, rhs in equations(table) for row, _ in lhs + rhs}  # rows some rule checks
 
     def same_line(a: int, b: int) -> bool:
@@ -172,7 +176,11 @@ def align(table: Table, toks: list[Tok], after: bool = False, order: bool = Fals
                 if k + j > n_vals:
                     break
                 run = [toks[vals[x]] for x in range(k, k + j)]
-                if j < n:
+                short = pattern is not None and j == len(pattern) and n == width \
+                    and not any(t.blank_row for t in run)
+                if short:
+                    pass
+                elif j < n:
                     if len(run) == 1 and run[0].blank_row:
                         pass
                     elif any(t.blank_row for t in run) or sum(_digits(t) for t in run) < n:
@@ -182,9 +190,12 @@ def align(table: Table, toks: list[Tok], after: bool = False, order: bool = Fals
                 elif any(t.blank_row for t in run):
                     continue
                 ev = WEAK if order else evidence(i, k, k + j)
-                if j < n and not run[0].blank_row and ev < WEAK:
+                if short and ev < WEAK:
+                    continue
+                if j < n and not short and not run[0].blank_row and ev < WEAK:
                     continue  # digits are cut by arithmetic only where the row's label says whose they are
-                gain = (1.0 if order else max(0.0, (ev - 70.0) / 3.0)) - (FUSED if j < n and not run[0].blank_row else 0.0)
+                gain = (1.0 if order else max(0.0, (ev - 70.0) / 3.0)) \
+                    - (FUSED if j < n and not short and not run[0].blank_row else 0.0)
                 if not order and names_other(i, side(k, k + j)):
                     gain -= 8.0
                 if after and labels_other_before(i, k):
@@ -198,7 +209,7 @@ def align(table: Table, toks: list[Tok], after: bool = False, order: bool = Fals
                 score = cur + gain
                 if score > best[i + 1][k + j]:
                     best[i + 1][k + j] = score
-                    back[i + 1][k + j] = ("row", i, k, j, ev)
+                    back[i + 1][k + j] = ("row", i, k, j, ev, short)
     out = Alignment(score=best[n_rows][n_vals])
     i, k = n_rows, n_vals
     while (i, k) != (0, 0):
@@ -211,15 +222,54 @@ def align(table: Table, toks: list[Tok], after: bool = False, order: bool = Fals
         elif step[0] == "skipr":
             i, k = step[1], step[2]
         else:
-            _, r, k0, j, ev = step
+            _, r, k0, j, ev, short = step
             run = [toks[vals[x]] for x in range(k0, k0 + j)]
             n = len(table.rows[r].cols)
-            out.placed.append(Placed(r, run, ev, fused=j < n and not run[0].blank_row))
+            out.placed.append(Placed(r, run, ev, fused=j < n and not short and not run[0].blank_row,
+                                     cols=pattern if short else None))
             i, k = r, k0
     out.placed.reverse()
     out.skipped_values.reverse()
     return out
 
+
+
+def short_patterns(table: Table, toks: list[Tok]) -> list[tuple[int, ...]]:
+    """Column sets a copy that dropped its blank cells may print for every row: the first applicant
+    column and the total (a table of natural persons only), or every column but the total (总计 left
+    blank); and, when most of the table's lines print the same number k of values, fewer than its rows'
+    cells, the first k-1 columns and the total, or the first k. Only the table's arithmetic can tell
+    which (see transform.parse); a label wrapped over lines hides k, so the first two are always tried."""
+    n = max(len(r.cols) for r in table.rows)
+    out = [(0, n - 1), tuple(range(n - 1))]
+    count: dict[int, int] = {}
+    for t in toks:
+        if t.value and not t.blank_row:
+            count[t.line] = count.get(t.line, 0) + 1
+    widths = [c for c in count.values() if c <= n]
+    k = max(set(widths), key=widths.count) if widths else 0
+    if 2 < k < n - 1 and widths.count(k) >= max(5, len(widths) / 2):
+        out += [(*range(k - 1), n - 1), tuple(range(k))]
+    return out
+
+
+def _fill_short(report, table: Table, row, p: Placed) -> None:
+    """A row printing only the columns `p.cols`: those take its values, the others are blank; the row
+    says how it was read, since the copy no longer shows which columns were left blank."""
+    for c, col in enumerate(row.cols):
+        if c in p.cols:
+            tok = p.toks[p.cols.index(c)]
+            v = parse_value(tok.text)
+            if v is None:
+                report.warn(table.key, row.key, col, f"unreadable cell {tok.text!r}", "unreadable")
+                continue
+            report.cells[(table.key, row.key, col)] = Cell(v.value, v.status, tok.text, tok.page, "moved")
+        else:
+            report.cells[(table.key, row.key, col)] = Cell(None, "blank", "", p.toks[0].page, "moved")
+    names = ", ".join(row.cols[c] for c in p.cols)
+    report.warn(table.key, row.key, "", f"prints {len(p.toks)} of {len(row.cols)} values "
+                f"({' | '.join(t.text for t in p.toks)}); read as {names}, the other columns blank, as the "
+                "table's other rows and its arithmetic show", "pattern")
 
 
 def _one_row_lines(table: Table, values: list[Tok]) -> set[int]:
@@ -280,7 +330,9 @@ def fill(report, table: Table, alignment: Alignment, hints: dict | None = None, 
             for col in row.cols:
                 report.cells[(table.key, row.key, col)] = Cell(None, "blank", "", page, "text")
             continue
-        if p.fused:
+        if p.cols is not None:
+            _fill_short(report, table, row, p)
+        elif p.fused:
             pending.append(FusedRun([(row.key, c) for c in row.cols], [t.text for t in p.toks], page))
         else:
             for col, tok in zip(row.cols, p.toks):

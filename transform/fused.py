@@ -319,8 +319,10 @@ def resolve_fused(
     ruled = {k for eq in eqs for k in eq[0] + eq[1]}
     for run in live:
         digits = "".join(run.values).replace(" ", "").replace(",", "")
-        # one printed run of one digit a cell has no other reading; a cut of separately printed values has
-        one_each = len(run.values) == 1 and digits.isdigit() and len(digits) == len(run.cells)
+        # one printed run of one digit a cell with no other reading: '000' or '007' can be no fewer numbers
+        # ('470' can: 470 in one cell, the others lost), so only such a run needs no warning
+        one_each = (len(run.values) == 1 and digits.isdigit() and len(digits) == len(run.cells)
+                    and set(digits[:-1]) <= {"0"})
         how = "split" if id(run) not in unchecked and ruled & set(run.cells) else "digits"
         for k in run.cells:
             raws = seen[k]

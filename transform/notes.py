@@ -21,6 +21,8 @@ CODES: dict[str, tuple[str, str]] = {
     "digits": ("digits ran together; split by digit count alone", "数字粘连，仅按位数拆分"),
     "prose": ("digits ran together; split chosen with the report's own text", "数字粘连，依据报告正文选取拆分"),
     "ambiguous": ("digits ran together; several readings fit; left out", "数字粘连，多种拆分均成立，未取值"),
+    "pattern": ("blank cells not shown in this copy; columns taken from the table's pattern and arithmetic",
+                "该副本未显示空白单元格，按表格整体格式及勾稽关系定列"),
     "moved": ("value printed outside the table; put back", "数值印在表格之外，已归位"),
     "ocr": ("read by OCR with doubt", "光学识别（OCR）结果存疑"),
     "magnitude": ("value far larger than the rest of its table", "数值量级明显异常"),

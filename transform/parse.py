@@ -19,7 +19,7 @@ from transform.report import Cell, Report
 from transform.fused import FusedRun, equations, prose_hints, resolve_fused
 from transform.moved import NotedValue, noted_values, put_back
 from transform.tokens import Segment, text_segments
-from transform.align import align, fill, stream
+from transform.align import align, fill, short_patterns, stream
 from transform.columns import read_grid
 from transform.furniture import without_furniture
 from transform.schema import (
@@ -413,6 +413,11 @@ def parse(doc: Document, source: str = "", sha256: str = "") -> Report:
             by_stream = Report(source)
             fill(by_stream, table, align(table, tokens, after), hints)
             candidates.append(by_stream)
+        for pattern in short_patterns(table, tokens) if key == "requests" and _ill_fitting(candidates, table) else ():
+            for after in (False, True):
+                by_pattern = Report(source)
+                fill(by_pattern, table, align(table, tokens, after, pattern=pattern), hints)
+                candidates.append(by_pattern)
         if key != "active":  # by order alone only where arithmetic can vouch for it, and only if it does
             by_order = Report(source)
             fill(by_order, table, align(table, tokens, order=True), hints, order=True)
@@ -427,7 +432,13 @@ def parse(doc: Document, source: str = "", sha256: str = "") -> Report:
     return report
 
 
-MISFITS = {"not_found", "count_mismatch", "placed", "extra", "not_printed", "digits", "ambiguous"}
+def _ill_fitting(candidates: list[Report], table: Table) -> bool:
+    """Even the best reading so far leaves several rows out or cut: worth trying readings that need more
+    search (rows that print only some of their columns)."""
+    return min(len({n.row for n in r.notes() if n.code in MISFITS and n.row}) for r in candidates) >= 3
+
+
+MISFITS = {"not_found", "count_mismatch", "placed", "extra", "not_printed", "digits", "ambiguous", "pattern"}
 
 
 def reading_quality(reading: Report, table: Table) -> tuple[int, int, int]:

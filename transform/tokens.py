@@ -13,6 +13,7 @@ from transform.numbers import parse_value
 
 _NUM_RUN = re.compile(r"[+-]?\d+(?:\.\d+)?")
 _ENUM_AFTER = re.compile(r"[.．、]\s*\D")
+_LONE_ENUM = re.compile(r"\d{1,2}[.．、]")
 _NOT_VALUE_AFTER = re.compile(r"^\s*(年|月|日|号|〕|\]|条|款|项|%|％|万人|人次|个工作日)")
 # a count said in prose ('共受理申请44件', '发布信息929条'): with its unit it is no table cell
 _PROSE_UNIT = re.compile(r"^\s*(件|个|次|人|篇|期|场|余|多|家|名|份|批|起|例|小时|天|分钟|位|户|部|本|套|台|期)")
@@ -33,6 +34,9 @@ def _tokens(text: str, prose_units: bool = False) -> list[tuple[str, bool]]:
     With `prose_units`, a number followed by a unit (44件) is prose, not a value."""
     out: list[tuple[str, bool]] = []
     for word in text.split():
+        if _LONE_ENUM.fullmatch(word):  # '3.' alone: a label's enumerator, its text wrapped to another line
+            _push(out, word, False)
+            continue
         pos = 0
         for m in _NUM_RUN.finditer(word):
             digits, end = m.group(), m.end()
@@ -51,7 +55,10 @@ def _tokens(text: str, prose_units: bool = False) -> list[tuple[str, bool]]:
             _push(out, digits, True)
             pos = end
         _push(out, word[pos:], False)
-    return out
+    # '无' opening the group label 无法提供 broken by spaces ('（四）无 法提供', '（ 四 ） 无 1.本机关…'), not a cell
+    return [(p, v and not (p == "无" and i + 1 < len(out) and not out[i + 1][1]
+                           and (out[i + 1][0].startswith("法") or (i and out[i - 1][0].endswith(("）", ")"))))))
+            for i, (p, v) in enumerate(out)]
 
 
 def _push(out: list[tuple[str, bool]], piece: str, is_value: bool) -> None:
