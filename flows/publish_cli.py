@@ -6,9 +6,8 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from rich.console import Console
 
-console = Console()
+from flows.app import fail, say
 DbOpt = Annotated[Optional[Path], typer.Option("--db", help="warehouse file (default data/warehouse.duckdb)")]
 
 
@@ -18,8 +17,7 @@ def _db(db: Path | None) -> Path:
 
         db = DEFAULT_DB
     if not db.exists():
-        console.print(f"[red]no warehouse at {db}: run `xxgk run` first[/red]")
-        raise typer.Exit(2)
+        raise fail(f"no warehouse at {db}: run `xxgk run` first")
     return db
 
 
@@ -32,10 +30,9 @@ def export(
     from load.publish.export import FORMATS, export as run_export
 
     if fmt not in FORMATS:
-        console.print(f"[red]--format must be one of {', '.join(FORMATS)}[/red]")
-        raise typer.Exit(2)
+        raise fail(f"--format must be one of {', '.join(FORMATS)}")
     for path in run_export(_db(db), out, fmt):
-        console.print(str(path))
+        say(path)
 
 
 def report(
@@ -45,4 +42,4 @@ def report(
     """A self-contained HTML comparison report with charts (opens without network)."""
     from load.publish.report import write_report
 
-    console.print(str(write_report(_db(db), out)))
+    say(write_report(_db(db), out))
