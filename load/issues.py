@@ -34,10 +34,26 @@ def code_rows() -> list[tuple[str, str, str, str]]:
     return [(d, k, en, zh) for d, words in domains.items() for k, (en, zh) in words.items()]
 
 
+def label_rows() -> list[tuple[str, str, str, str, int]]:
+    """(table, row, col, 行 / 列, order) of every cell key; the 2021 template's words first."""
+    from transform.schema import ACTIVE_2019, ACTIVE_2021, REQUESTS_2021, REQUESTS_OTHER_AS_ONE, REVIEW_LITIGATION
+
+    out: dict[tuple[str, str, str], tuple[str, str, str, str, int]] = {}
+    for t in (ACTIVE_2021, REQUESTS_2021, REVIEW_LITIGATION, ACTIVE_2019, REQUESTS_OTHER_AS_ONE):
+        for r in t.rows:
+            row = f"{r.group}·{r.label}" if r.group else r.label
+            for c in r.cols:
+                key = (t.key, r.key, c)
+                out.setdefault(key, (*key, f"{row} / {t.col_labels.get(c, c)}", 0))
+    return [(*v[:4], i) for i, v in enumerate(out.values())]
+
+
 def refresh(con: duckdb.DuckDBPyConnection) -> None:
-    """Refill `codes`; give reports loaded before `report_warnings` existed their warning rows."""
+    """Refill `codes` and `labels`; give reports loaded before `report_warnings` existed their warning rows."""
     con.execute("DELETE FROM codes")
     con.executemany("INSERT INTO codes VALUES (?, ?, ?, ?)", code_rows())
+    con.execute("DELETE FROM labels")
+    con.executemany("INSERT INTO labels VALUES (?, ?, ?, ?, ?)", label_rows())
     missing = con.execute("SELECT report_id, warnings FROM reports WHERE len(warnings) > 0 AND report_id NOT IN "
                           "(SELECT report_id FROM report_warnings)").fetchall()
     rows = [w for rid, ws in missing for w in warning_rows(rid, list(ws))]

@@ -158,3 +158,12 @@ CREATE TABLE IF NOT EXISTS codes (
     en     VARCHAR,
     zh     VARCHAR
 );
+
+-- The Chinese label of every cell key (table/row/col) of every template, in printed order (transform/schema.py).
+CREATE TABLE IF NOT EXISTS labels (
+    table_name VARCHAR,
+    row_key    VARCHAR,
+    col_key    VARCHAR,
+    label      VARCHAR,  -- 行 / 列 as the 2021 (else 2019) template prints them
+    position   INTEGER   -- printed order within the table
+);
