@@ -1,4 +1,4 @@
-"""The `xxgk` command line (SPEC §6). Exit codes: 0 done, 1 some document failed, 2 usage error (or a
+"""The `xxgk` command line . Exit codes: 0 done, 1 some document failed, 2 usage error (or a
 warehouse place that cannot be used: a directory, not DuckDB, read-only, full), said in one line."""
 from __future__ import annotations
 
@@ -42,7 +42,7 @@ def run(
     input: Annotated[Optional[list[Path]], typer.Option("--input", help="file or folder (repeatable)")] = None,
     year: Annotated[Optional[int], typer.Option("--year", help="only this year; replaces it in the warehouse")] = None,
     db: DbOpt = None,
-    sources: Annotated[Optional[Path], typer.Option("--sources", help="sources CSV to crawl first (SPEC §7)")] = None,
+    sources: Annotated[Optional[Path], typer.Option("--sources", help="sources CSV to crawl first")] = None,
     force: Annotated[bool, typer.Option("--force", help="re-extract unchanged documents too")] = False,
     runner: Annotated[str, typer.Option("--runner", help="local (default) or dask")] = "local",
     workers: Annotated[Optional[int], typer.Option("--workers", help="documents extracted at once (default: one per core)")] = None,
@@ -156,7 +156,7 @@ def _fmt(v) -> str:
 @app.command()
 def extract(
     file: Annotated[Path, typer.Argument(help="a report: HTML, PDF, DOC/DOCX, text")],
-    as_json: Annotated[bool, typer.Option("--json", help="print the report JSON of SPEC §4")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="print the report JSON (docs/formats.md)")] = False,
 ) -> None:
     """One document, read and checked: a table of its cells and the reasons it is flagged (or the report
     JSON with --json); no Prefect, no database."""

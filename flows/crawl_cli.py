@@ -12,7 +12,7 @@ from flows.app import fail, quiet_prefect, say
 
 
 def crawl(
-    sources: Annotated[Path, typer.Option("--sources", help="sources CSV (SPEC §7)")],
+    sources: Annotated[Path, typer.Option("--sources", help="sources CSV")],
     out: Annotated[Optional[Path], typer.Option("--out", help="raw store folder (default data/raw)")] = None,
     db: Annotated[Optional[Path], typer.Option("--db", help="warehouse holding the fetches table")] = None,
     delay: Annotated[Optional[float], typer.Option("--delay", help="seconds between requests to one host")] = None,

@@ -1,4 +1,4 @@
-"""`xxgk export` and `xxgk report` (SPEC §6): the warehouse for other tools and for people. Registered in
+"""`xxgk export` and `xxgk report` : the warehouse for other tools and for people. Registered in
 flows/cli.py; the work is done by `publish/`."""
 from __future__ import annotations
 
