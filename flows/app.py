@@ -60,7 +60,7 @@ def _show_version(value: bool) -> None:
 @app.callback()
 def _options(
     version: Annotated[bool, typer.Option("--version", help="print the version and exit", is_eager=True,
-                                          callback=_show_version)] = False,
+                                          callback=_show_version, metavar="")] = False,
 ) -> None:
     """政府信息公开工作年度报告 → DuckDB warehouse."""
     quiet_prefect()

@@ -18,7 +18,7 @@ from flows import publish_cli
 from flows.app import app, console, fail, quiet_prefect, say
 
 DbOpt = Annotated[Optional[Path], typer.Option("--db", help="warehouse file (default data/warehouse.duckdb)")]
-VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Prefect's own log lines too")]
+VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Prefect's own log lines too", metavar="")]
 
 
 def _usable_db(db: Path, write: bool = True) -> None:
@@ -39,18 +39,18 @@ def _default_db() -> Path:
 
 @app.command()
 def run(
-    input: Annotated[Optional[list[Path]], typer.Option("--input", help="file or folder (repeatable)")] = None,
+    input: Annotated[Optional[list[Path]], typer.Option("--input", help="file or folder (repeatable)", metavar="PATH")] = None,
     year: Annotated[Optional[int], typer.Option("--year", help="only this year; replaces it in the warehouse")] = None,
     db: DbOpt = None,
     sources: Annotated[Optional[Path], typer.Option("--sources", help="sources CSV to crawl first")] = None,
-    force: Annotated[bool, typer.Option("--force", help="re-extract unchanged documents too")] = False,
+    force: Annotated[bool, typer.Option("--force", help="re-extract unchanged documents too", metavar="")] = False,
     runner: Annotated[str, typer.Option("--runner", help="local (default) or dask")] = "local",
     workers: Annotated[Optional[int], typer.Option("--workers", help="documents extracted at once (default: one per core)")] = None,
     address: Annotated[Optional[str], typer.Option("--address", help="Dask scheduler, tcp://host:8786")] = None,
     always_flow: Annotated[bool, typer.Option(
-        "--always-flow", help="run the Prefect flow (and record the run) even when no input changed")] = False,
+        "--always-flow", help="run the Prefect flow (and record the run) even when no input changed", metavar="")] = False,
     prune: Annotated[bool, typer.Option(
-        "--prune", help="remove reports whose file is gone from the --input folders (raw bytes stay)")] = False,
+        "--prune", help="remove reports whose file is gone from the --input folders (raw bytes stay)", metavar="")] = False,
     verbose: VerboseOpt = False,
 ) -> None:
     """Run the pipeline flow: discover → extract → transform → load, then print a summary.
@@ -156,10 +156,11 @@ def _fmt(v) -> str:
 @app.command()
 def extract(
     file: Annotated[Path, typer.Argument(help="a report: HTML, PDF, DOC/DOCX, text")],
-    as_json: Annotated[bool, typer.Option("--json", help="print the report JSON (docs/formats.md)")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="print the report JSON (docs/formats.md)", metavar="")] = False,
 ) -> None:
-    """One document, read and checked: a table of its cells and the reasons it is flagged (or the report
-    JSON with --json); no Prefect, no database."""
+    """One document, read and checked: its cells and why it is flagged; no Prefect, no database.
+
+    --json prints the report JSON instead."""
     from flows.pipeline import extract_bytes
     from flows.planning import source_name
     from flows.show import print_report
@@ -217,9 +218,9 @@ def sql(
 
 @app.command()
 def prune(
-    input: Annotated[Optional[list[Path]], typer.Option("--input", help="folder the reports came from (repeatable; default the samples)")] = None,
+    input: Annotated[Optional[list[Path]], typer.Option("--input", help="folder the reports came from (repeatable; default the samples)", metavar="PATH")] = None,
     db: DbOpt = None,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="only list what would be removed")] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="only list what would be removed", metavar="")] = False,
 ) -> None:
     """Remove the reports whose file is gone from the input folders (removed or renamed); raw bytes stay."""
     from extract.sources import discover

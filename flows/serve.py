@@ -54,10 +54,11 @@ def nightly_deployment(cron: str | None = None, timezone: str | None = None,
 def serve_command(
     cron: Annotated[Optional[str], typer.Option("--cron", help=f"cron line (default {DEFAULT_CRON}; env XXGK_CRON)")] = None,
     timezone: Annotated[Optional[str], typer.Option("--timezone", help=f"default {DEFAULT_TIMEZONE}; env XXGK_TIMEZONE")] = None,
-    input: Annotated[Optional[list[Path]], typer.Option("--input", help="file or folder (repeatable)")] = None,
+    input: Annotated[Optional[list[Path]], typer.Option("--input", help="file or folder (repeatable)", metavar="PATH")] = None,
     db: Annotated[Optional[Path], typer.Option("--db", help="warehouse file")] = None,
 ) -> None:
     """Serve the nightly schedule (runs until interrupted; needs a Prefect API or starts a local one).
+
     Says the schedule, its time zone, the next run and how to start a run now, then waits quietly
     (Prefect's analytics and INFO logs are off: flows/app.py)."""
     from prefect import serve

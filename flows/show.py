@@ -92,8 +92,9 @@ def show(
     target: Annotated[str, typer.Argument(help="a document file, or a report_id / source in the warehouse")],
     db: Annotated[Optional[Path], typer.Option("--db", help="warehouse file (default data/warehouse.duckdb)")] = None,
 ) -> None:
-    """Every cell of one report with its raw text, page and status beside the canonical label, and the
-    failed checks and warnings: a file is read now, a report_id (or source) is read from the warehouse."""
+    """One report: every cell with its label, raw text, page and status, and its failed checks and warnings.
+
+    A file is read now; a report_id (or source) is read from the warehouse."""
     path = Path(target)
     if path.is_file():
         from flows.pipeline import extract_bytes

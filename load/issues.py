@@ -56,8 +56,47 @@ def refresh(con: duckdb.DuckDBPyConnection) -> None:
     con.executemany("INSERT INTO labels VALUES (?, ?, ?, ?, ?)", label_rows())
     missing = con.execute("SELECT report_id, warnings FROM reports WHERE len(warnings) > 0 AND report_id NOT IN "
                           "(SELECT report_id FROM report_warnings)").fetchall()
+    comment(con)
     rows = [w for rid, ws in missing for w in warning_rows(rid, list(ws))]
     if rows:
         con.register("_w", pd.DataFrame(rows))
         con.execute("INSERT INTO report_warnings SELECT report_id, table_name, row_key, col_key, code, message FROM _w")
         con.unregister("_w")
+
+
+DESCRIPTIONS = {
+    "agencies": "机关维表：每个机关及其上级 — the agency dimension, rebuilt at each load",
+    "reports": "每份文档一行 — one row per document read: status, error, confidence, warnings",
+    "facts": "每个表格单元格一行 — one row per table cell as printed: value, raw text, page, how read",
+    "checks": "每条勾稽规则一行 — each rule R1–R5/X3 applied to a report",
+    "report_warnings": "每条警告一行 — each warning of a report, with the cell it names and its code",
+    "codes": "代码的中英文说明 — English and Chinese words of rules, warning codes, statuses, levels, trust flags",
+    "labels": "单元格键的中文名称 — the Chinese label of every table/row/col key",
+    "sections": "报告各部分原文 — each report's sections as printed",
+    "prose_facts": "正文所述数字 — figures the report's text states",
+    "fetches": "抓取记录 — one row per HTTP fetch of the crawler",
+    "agency_year": "机关年度：主报告的主要数字及可信度 — one row per agency and year, each figure with a trust flag",
+    "requests_wide": "依申请公开表逐行 — table 三 of each primary report, one row per row, applicants side by side",
+    "check_failures": "校验未通过 — every failed rule of a primary report, in-report and across years",
+    "cross_year": "跨年度校验 — X1/X2 between consecutive years",
+    "report_issues": "存疑原因 — why each report is flagged: failed checks, warnings and errors, cell by cell",
+}
+
+
+def comment(con: duckdb.DuckDBPyConnection) -> None:
+    """COMMENT ON the warehouse's tables, views and columns, so that `duckdb_columns()` and any SQL client
+    say what each holds (Chinese labels from load/publish/labels.py)."""
+    from load.publish.labels import COLUMNS
+
+    def q(text: str) -> str:
+        return "'" + text.replace("'", "''") + "'"
+
+    objects = dict(con.execute("SELECT table_name, table_type FROM information_schema.tables "
+                               "WHERE table_schema = 'main' AND table_name NOT LIKE 'stg_%'").fetchall())
+    sql = [f"COMMENT ON {'VIEW' if kind == 'VIEW' else 'TABLE'} {name} IS "
+           f"{q(DESCRIPTIONS.get(name, name.replace('_', ' ')))}" for name, kind in objects.items()]
+    for name, col in con.execute("SELECT table_name, column_name FROM information_schema.columns "
+                                 "WHERE table_schema = 'main'").fetchall():
+        if name in objects:
+            sql.append(f'COMMENT ON COLUMN {name}."{col}" IS {q(COLUMNS.get(col, col.replace("_", " ")))}')
+    con.execute(";\n".join(sql))

@@ -79,6 +79,10 @@ def test_blank_total_is_derived_from_the_applicant_columns_and_flagged(samples_d
     types = dict(query(db, "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'agency_year'"))
     assert types["received"] == "BIGINT" and types["grant_rate"] == "DOUBLE"
     assert query(db, "SELECT label FROM labels WHERE row_key = 'granted' AND col_key = 'total'") == [("予以公开 / 总计",)]
+    assert query(db, "SELECT comment FROM duckdb_columns() WHERE table_name = 'agency_year' "
+                     "AND column_name = 'received'") == [("本年新收申请",)]
+    assert query(db, "SELECT count(*) FROM duckdb_views() WHERE NOT internal AND view_name NOT LIKE 'stg_%' "
+                     "AND comment IS NULL") == [(0,)]
 
 
 def test_rename_is_reported_then_pruned(prefect_harness, tmp_path):
