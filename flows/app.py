@@ -15,11 +15,11 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, help="政府信息
 console = Console(highlight=False)
 
 
-def say(text: object, style: str | None = None) -> None:
-    """Print `text` as written: rich markup in it (`xxgk[dask]`, a path with brackets) is escaped, and
-    a long line is not cut (one line, to grep in a cron log)."""
+def say(text: object, style: str | None = None, out: Console | None = None, wrap: bool = False) -> None:
+    """Print `text` as written: rich markup in it (`xxgk[dask]`, a path with brackets) is escaped; a long
+    line is one line (to grep in a cron log), or with `wrap` wrapped at the console's width, never cut."""
     body = escape(str(text))
-    console.print(f"[{style}]{body}[/{style}]" if style else body, soft_wrap=True)
+    (out or console).print(f"[{style}]{body}[/{style}]" if style else body, soft_wrap=not wrap)
 
 
 def fail(text: object, code: int = 2) -> typer.Exit:

@@ -126,17 +126,19 @@ def print_summary(summary) -> None:
     console.print(t)
     for r in rows:  # why each document needs attention (all reasons: the report_issues view)
         if r["status"] != "ok" and r.get("reason"):
-            say(f"{r['status']} {Path(r['source']).name}: {r['reason']}", "yellow" if r["status"] != "failed" else "red")
+            say(f"{r['status']} {Path(r['source']).name}: {r['reason']}", "yellow" if r["status"] != "failed" else "red",
+                console, wrap=True)
     if summary.vanished:
         verb = "removed" if summary.pruned else "in the warehouse but no longer in the input"
         for v in summary.vanished:
-            say(f"{verb}: {v}", "yellow")
+            say(f"{verb}: {v}", "yellow", console, wrap=True)
         if not summary.pruned:
-            say(f"{len(summary.vanished)} reports whose file is gone: `xxgk prune` (or `run --prune`) removes them")
+            say(f"{len(summary.vanished)} reports whose file is gone: `xxgk prune` (or `run --prune`) removes them",
+                out=console, wrap=True)
     if len(summary.rows) > len(rows):
         console.print(f"… {len(summary.rows) - len(rows)} more documents: xxgk sql \"select source, status, confidence "
                       "from reports order by confidence\"")
-    say("status: " + ", ".join(f"{k} {v}" for k, v in sorted(summary.by_status.items())))
+    say("status: " + ", ".join(f"{k} {v}" for k, v in sorted(summary.by_status.items())), out=console)
     w = summary.work
     console.print(f"extracted {summary.extracted} (new {w['new']}, changed {w['changed']}, reparsed {w['reparsed']}, "
                   f"forced {w['forced']}), unchanged {w['unchanged']}")
