@@ -60,7 +60,9 @@ def test_cells_every_reading_agrees_on_are_kept():
     report = Report("t")
     resolve_fused(report, ACTIVE_2021, [_run(ACTIVE_2021, "normative_docs", "0740")])
     assert _row_cells(report, "active", "normative_docs") == {"issued": 0}
-    assert sum("active/normative_docs/" in w for w in report.warnings) == 2
+    # the two cells left out say so, and the cell kept says it was cut from a digit run
+    assert sum("active/normative_docs/" in w for w in report.warnings) == 3
+    assert any(w.col == "issued" and w.code == "digits" for w in report.notes())
 
 
 def test_column_rules_break_a_tie_rows_alone_cannot():
@@ -75,7 +77,8 @@ def test_column_rules_break_a_tie_rows_alone_cannot():
     assert len(candidates) > 1  # the row's own total does not decide
     resolve_fused(report, REQUESTS_2021, [_run(REQUESTS_2021, "new_received", "110000011")])
     assert _row_cells(report, "requests", "new_received") == dict(zip(cols, [11, 0, 0, 0, 0, 0, 11]))
-    assert report.warnings == []
+    # no doubt is left, but each cell says it was cut from a digit run by the arithmetic
+    assert sorted((n.col, n.code) for n in report.notes()) == sorted((c, "split") for c in cols)
 
 
 def test_report_breaking_its_own_column_rule_falls_back_to_row_totals_with_a_warning():

@@ -15,13 +15,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from transform.fused import FusedRun, equations, resolve_fused
 from transform.labels import norm, similarity
 from transform.numbers import parse_value
+from transform.report import Cell
 from transform.schema import Table
 from transform.tokens import _blank_subrows, _tokens
 
 SKIP_ROW = 4.0  # a template row the print leaves out
 SKIP_VALUE = 3.0  # a number in the stream that is no cell (a page number, a stray figure)
+MID_LINE = 3.0  # a row's values begin or end inside a line that prints one row's worth of values
 FUSED = 2.0  # fewer runs than cells: digits ran together, to be cut by the arithmetic
 STRONG = 90.0  # a label this similar names its row
 WEAK = 85.0  # below this, a row was placed by the order of the values, not by its label
@@ -36,6 +39,8 @@ class Tok:
     value: bool
     page: int
     blank_row: bool = False  # '' marker: a row printed with nothing in any of its cells
+    line: int = 0  # which printed line (text line or grid row) the token stands on
+    pos: int = 0  # where in the stream
 
 
 @dataclass
@@ -58,16 +63,17 @@ class Alignment:
 def stream(content: list[tuple[object, int]]) -> list[Tok]:
     """The section's text lines as label and value tokens in reading order (grid rows as their cells)."""
     out: list[Tok] = []
-    for item, page in content:
+    for line, (item, page) in enumerate(content):
         # a grid row reads as the line of its cells: a cell may hold two figures ('80 1') where a
         # converter merged columns, and blank cells are no tokens (their place is the grid reader's)
         text = _NOTE.sub(" ", " ".join(item) if isinstance(item, list) else str(item))
         for piece, is_value in _tokens(text, prose_units=True):
             if is_value:
-                out.append(Tok(piece, True, page))
+                out.append(Tok(piece, True, page, line=line, pos=len(out)))
                 continue
             for sub, blank in _blank_subrows(piece):
-                out.append(Tok("", True, page, blank_row=True) if blank else Tok(sub, False, page))
+                out.append(Tok("", True, page, True, line, len(out)) if blank
+                           else Tok(sub, False, page, line=line, pos=len(out)))
     return out
 
 
@@ -85,6 +91,12 @@ def align(table: Table, toks: list[Tok], after: bool = False, order: bool = Fals
     vals = [i for i, t in enumerate(toks) if t.value]
     labels = [norm(t.text) if not t.value else "" for t in toks]
     n_rows, n_vals = len(table.rows), len(vals)
+    one_row = _one_row_lines(table, [toks[v] for v in vals])
+    ruled = {row for lhs, rhs in equations(table) for row, _ in lhs + rhs}  # rows some rule checks
+
+    def same_line(a: int, b: int) -> bool:
+        """Values a and b stand on one line that holds no more values than a row has cells: one row's."""
+        return toks[vals[a]].line == toks[vals[b]].line and toks[vals[a]].line in one_row
 
     def text_between(a: int, b: int) -> str:
         """Label text between token positions a (exclusive) and b (exclusive)."""
@@ -115,7 +127,22 @@ def align(table: Table, toks: list[Tok], after: bool = False, order: bool = Fals
         own = max(similarity(norm(lbl), text) for lbl in (table.rows[i].label, *table.rows[i].aliases))
         if own >= STRONG:
             return False
-        return any(j != i and norm(r.label) in text and len(norm(r.label)) >= 4 for j, r in enumerate(table.rows))
+        return any(j != i and ((norm(r.label) in text and len(norm(r.label)) >= 4)
+                               or (len(norm(r.label)) >= 2 and text.endswith(norm(r.label))))
+                   for j, r in enumerate(table.rows))
+
+    def own_label_inside(i: int, text: str) -> bool:
+        return any(len(norm(lbl)) >= 2 and norm(lbl) in text for lbl in (table.rows[i].label, *table.rows[i].aliases))
+
+    def labels_other_before(i: int, k: int) -> bool:
+        """The token just before value k is a label on its line that names another row than i."""
+        at = vals[k]
+        if not at or toks[at - 1].value or toks[at - 1].line != toks[at].line:
+            return False
+        text = labels[at - 1]
+        own = max(similarity(norm(lbl), text) for lbl in (table.rows[i].label, *table.rows[i].aliases))
+        return own < STRONG and any(j != i and max(similarity(norm(lbl), text) for lbl in (r.label, *r.aliases))
+                                    >= STRONG for j, r in enumerate(table.rows))
 
     def side(k0: int, k1: int) -> str:
         """The label text on the side of vals[k0:k1] where this mode looks for the row's label."""
@@ -150,6 +177,8 @@ def align(table: Table, toks: list[Tok], after: bool = False, order: bool = Fals
                         pass
                     elif any(t.blank_row for t in run) or sum(_digits(t) for t in run) < n:
                         continue
+                    elif j > 1 and table.rows[i].key not in ruled:
+                        continue  # values printed apart are cells apart; cutting one, no rule could check
                 elif any(t.blank_row for t in run):
                     continue
                 ev = WEAK if order else evidence(i, k, k + j)
@@ -158,8 +187,14 @@ def align(table: Table, toks: list[Tok], after: bool = False, order: bool = Fals
                 gain = (1.0 if order else max(0.0, (ev - 70.0) / 3.0)) - (FUSED if j < n and not run[0].blank_row else 0.0)
                 if not order and names_other(i, side(k, k + j)):
                     gain -= 8.0
+                if after and labels_other_before(i, k):
+                    continue  # a label that opens this line names another row: the values after it are its
+                if not order and ((k and same_line(k - 1, k)) or (k + j < n_vals and same_line(k + j - 1, k + j))):
+                    gain -= MID_LINE
+                if not order and j > 1 and own_label_inside(i, text_between(vals[k], vals[k + j - 1])):
+                    continue  # values before the row's own label are another row's
                 if not order and j > 1 and names_other(i, text_between(vals[k], vals[k + j - 1])):
-                    gain -= 12.0  # another row's label among this row's values: the run straddles two rows
+                    continue  # another row's label among this row's values: the run straddles two rows
                 score = cur + gain
                 if score > best[i + 1][k + j]:
                     best[i + 1][k + j] = score
@@ -187,18 +222,60 @@ def align(table: Table, toks: list[Tok], after: bool = False, order: bool = Fals
 
 
 
-def fill(report, table: Table, alignment: Alignment, hints: dict | None = None) -> None:
-    """Write an alignment's cells into `report`: single values as printed, fused runs cut by
-    `transform.fused` with the table's arithmetic; rows placed without their label are warned."""
-    from transform.fused import FusedRun, resolve_fused
-    from transform.report import Cell
+def _one_row_lines(table: Table, values: list[Tok]) -> set[int]:
+    """Lines printing at most as many values as the table's widest row: each holds one row (a line
+    with more — a one-line copy, table 四's row of fifteen — holds several, and says nothing)."""
+    width = max(len(r.cols) for r in table.rows)
+    count: dict[int, int] = {}
+    for t in values:
+        if not t.blank_row:
+            count[t.line] = count.get(t.line, 0) + 1
+    return {line for line, n in count.items() if n <= width}
 
+
+def _split_lines(table: Table, alignment: Alignment) -> dict[int, str]:
+    """Rows whose values the alignment cannot tell from others': their one-row line is shared with
+    another row or with values left over, or a value left over stands right beside theirs (no label
+    between). Such a row prints more or fewer values than it has cells, and which are its is a guess."""
+    values = [t for p in alignment.placed for t in p.toks] + alignment.skipped_values
+    one_row = _one_row_lines(table, values)
+    owners: dict[int, set] = {}
+    owner_at: dict[int, int] = {}
+    for p in alignment.placed:
+        for t in p.toks:
+            if not t.blank_row:
+                owner_at[t.pos] = p.row
+                if t.line in one_row:
+                    owners.setdefault(t.line, set()).add(p.row)
+    lines = {t.pos: t.line for t in values}
+    out: dict[int, str] = {}
+    for t in alignment.skipped_values:
+        if t.line in one_row:
+            owners.setdefault(t.line, set()).add(None)
+        for near in (t.pos - 1, t.pos + 1):
+            if near in owner_at and lines[near] == t.line:
+                out[owner_at[near]] = " | ".join(v.text for v in sorted(values, key=lambda v: v.pos)
+                                                 if abs(v.pos - t.pos) <= len(table.rows[owner_at[near]].cols))
+    texts = {line: " | ".join(t.text for t in values if t.line == line and not t.blank_row) for line in owners}
+    out.update({row: texts[line] for line, rows in owners.items() if len(rows) > 1 for row in rows if row is not None})
+    return out
+
+
+def fill(report, table: Table, alignment: Alignment, hints: dict | None = None, order: bool = False) -> None:
+    """Write an alignment's cells into `report`: single values as printed, fused runs cut by
+    `transform.fused` with the table's arithmetic; rows placed without their label are warned, and so
+    are all rows of an alignment `order` made; rows that share a line they cannot share are left out."""
     pending: list[FusedRun] = []
     placed = set()
+    split = _split_lines(table, alignment)
     for p in alignment.placed:
         row = table.rows[p.row]
         placed.add(row.key)
         page = p.toks[0].page
+        if p.row in split:
+            report.warn(table.key, row.key, "", f"its values cannot be told from their neighbours' "
+                        f"({split[p.row]}) for its {len(row.cols)} cells; cells left out", "count_mismatch")
+            continue
         if p.toks[0].blank_row:
             for col in row.cols:
                 report.cells[(table.key, row.key, col)] = Cell(None, "blank", "", page, "text")
@@ -212,7 +289,7 @@ def fill(report, table: Table, alignment: Alignment, hints: dict | None = None) 
                     report.warn(table.key, row.key, col, f"unreadable cell {tok.text!r}", "unreadable")
                     continue
                 report.cells[(table.key, row.key, col)] = Cell(v.value, v.status, tok.text, tok.page, "text")
-        if p.label < WEAK:
+        if p.label < WEAK or order:
             report.warn(table.key, row.key, "", f"row label not found beside its values "
                         f"({' | '.join(t.text for t in p.toks)}); placed by the order of the table", "placed")
     if pending:

@@ -319,7 +319,8 @@ def resolve_fused(
     ruled = {k for eq in eqs for k in eq[0] + eq[1]}
     for run in live:
         digits = "".join(run.values).replace(" ", "").replace(",", "")
-        one_each = digits.isdigit() and len(digits) == len(run.cells)  # one digit a cell: no other reading
+        # one printed run of one digit a cell has no other reading; a cut of separately printed values has
+        one_each = len(run.values) == 1 and digits.isdigit() and len(digits) == len(run.cells)
         how = "split" if id(run) not in unchecked and ruled & set(run.cells) else "digits"
         for k in run.cells:
             raws = seen[k]

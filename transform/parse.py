@@ -415,7 +415,7 @@ def parse(doc: Document, source: str = "", sha256: str = "") -> Report:
             candidates.append(by_stream)
         if key != "active":  # by order alone only where arithmetic can vouch for it, and only if it does
             by_order = Report(source)
-            fill(by_order, table, align(table, tokens, order=True), hints)
+            fill(by_order, table, align(table, tokens, order=True), hints, order=True)
             holds, fails = arithmetic(by_order, table)
             if holds and not fails:
                 candidates.append(by_order)
@@ -427,17 +427,18 @@ def parse(doc: Document, source: str = "", sha256: str = "") -> Report:
     return report
 
 
-MISFITS = {"not_found", "count_mismatch", "placed", "extra", "not_printed"}
+MISFITS = {"not_found", "count_mismatch", "placed", "extra", "not_printed", "digits", "ambiguous"}
 
 
-def reading_quality(reading: Report, table: Table) -> tuple[int, int, int, int]:
-    """How far to trust one reading of a table: its own arithmetic first (rules that hold less rules that
-    fail: a reading out of step breaks many, a report's own slip only a few), then how well it fits the template (rows not found, rows placed without
-    their label, values left over: for table 二, which has no arithmetic, this decides), then the cells
-    read, then the fewer warnings."""
+def reading_quality(reading: Report, table: Table) -> tuple[int, int, int]:
+    """How far to trust one reading of a table: evidence for it less evidence against it. For: each of
+    the table's own rules (R1–R4) that holds. Against: each rule that fails (a reading out of step breaks
+    many, a report's own slip only a few) and each row that fits the template badly (not found, placed
+    without its label, values left over, cells cut by digit count alone: a row counted once) — for table
+    二, which has no arithmetic, the fit alone decides. Then the more cells read, then the fewer warnings."""
     holds, fails = arithmetic(reading, table)
-    misfits = sum(1 for n in reading.notes() if n.code in MISFITS)
-    return holds - fails, -misfits, sum(1 for k in reading.cells if k[0] == table.key), -len(reading.warnings)
+    misfits = len({(n.row, n.col if n.code == "extra" else "") for n in reading.notes() if n.code in MISFITS})
+    return holds - fails - misfits, sum(1 for k in reading.cells if k[0] == table.key), -len(reading.warnings)
 
 
 def arithmetic(reading: Report, table: Table) -> tuple[int, int]:
