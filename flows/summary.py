@@ -116,6 +116,11 @@ def to_markdown(s: Summary) -> str:
     out += _table(["agency", "year", "failed checks", "rules", "source"],
                   [[r["agency"], r["year"], r["checks_failed"], ", ".join(r["failed_rules"]), r["source"]]
                    for r in s.check_failures]) if s.check_failures else ["none"]
+    attention = [r for r in sorted(s.rows, key=_order) if r["status"] != "ok" and r.get("reason")]
+    out += ["", f"## Why documents need attention ({len(attention)})", ""]
+    out += _table(["agency", "year", "status", "reason", "source"],
+                  [[r["agency"], r["year"], r["status"], r["reason"], r["source"]] for r in attention]) if attention else ["none"]
+    out += ["", "All reasons, cell by cell: `xxgk sql \"select * from report_issues\"`."]
     out += ["", "## All documents", ""]
     out += _table(["agency", "year", "template", "status", "received", "granted", "work", "source"],
                   [[r["agency"], r["year"], r["template"], r["status"], r["received"], r["granted"], r["work"],
