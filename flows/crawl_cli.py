@@ -7,23 +7,20 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from rich.console import Console
 
-console = Console()
+from flows.app import fail, quiet_prefect, say
 
 
 def crawl(
-    sources: Annotated[Path, typer.Option("--sources", help="sources CSV (SPEC §7)")],
+    sources: Annotated[Path, typer.Option("--sources", help="sources CSV")],
     out: Annotated[Optional[Path], typer.Option("--out", help="raw store folder (default data/raw)")] = None,
     db: Annotated[Optional[Path], typer.Option("--db", help="warehouse holding the fetches table")] = None,
     delay: Annotated[Optional[float], typer.Option("--delay", help="seconds between requests to one host")] = None,
     timeout: Annotated[Optional[float], typer.Option("--timeout", help="seconds per request")] = None,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Prefect's own log lines too", metavar="")] = False,
 ) -> None:
     """Crawl the listing pages of a sources file: new and changed reports into the raw store."""
-    from flows.cli import _quiet_prefect
-
-    _quiet_prefect(verbose)
+    quiet_prefect(verbose)
     from extract.fetch import FetchSettings
     from extract.sources import SourcesError, read_sources
     from flows.crawl import crawl_flow
@@ -32,15 +29,14 @@ def crawl(
     try:
         read_sources(sources)
     except SourcesError as e:
-        console.print(f"[red]{e}[/red]")
-        raise typer.Exit(2)
+        raise fail(e)
     settings = FetchSettings.from_env()
     settings = replace(settings, **{k: v for k, v in {"delay": delay, "timeout": timeout}.items() if v is not None})
     summary = crawl_flow(str(sources), db=str(db or DEFAULT_DB), raw_root=str(out) if out else os.environ.get("XXGK_RAW"),
                          settings=settings)
     for r in summary.results:
         for url, title, reason in r.skipped:
-            console.print(f"[dim]skipped[/dim] {title} {url}: {reason}")
+            say(f"skipped {title} {url}: {reason}", "dim")
         for f in r.errors:
-            console.print(f"[yellow]error[/yellow] {f.url}: {f.error}")
-    console.print(f"crawl {summary.crawl_id}: " + ", ".join(f"{k} {v}" for k, v in summary.counts().items()))
+            say(f"error {f.url}: {f.error}", "yellow")
+    say(f"crawl {summary.crawl_id}: " + ", ".join(f"{k} {v}" for k, v in summary.counts().items()))

@@ -24,7 +24,8 @@ from extract.rawstore import RawStore
 from extract.sources import discover
 from flows import progress
 from flows.extraction import document_report, failed, stored_report
-from flows.planning import DEFAULT_DB, DEFAULT_RAW, DEFAULT_SAMPLES, Item, plan, source_name, warehouse_counts
+from flows.planning import (DEFAULT_DB, DEFAULT_RAW, DEFAULT_SAMPLES, Item, plan, source_name, vanished,
+                            warehouse_counts)
 from flows.runners import task_runner
 from flows.summary import Summary, report_row, stored_row, summarize, to_markdown
 from load import warehouse
@@ -156,18 +157,22 @@ def dated(report: Report, page_date: date | None) -> Report:
 @flow(name="xxgk-run", log_prints=False)
 def run_flow(inputs: list[str] | None = None, db: str | None = None, year: int | None = None,
              raw_root: str | None = None, sources: str | None = None, force: bool = False,
-             runner: str = "local", workers: int | None = None, address: str | None = None) -> Summary:
+             runner: str = "local", workers: int | None = None, address: str | None = None,
+             prune: bool = False) -> Summary:
     """Process the inputs (default: the bundled samples, unless `sources` is crawled) into the warehouse.
 
     `year` re-extracts and replaces only that year; `force` re-extracts unchanged documents too;
     `runner` is "local" (`workers` documents at a time, default one per core) or "dask" (a
-    LocalCluster of `workers` processes, or the scheduler at `address`)."""
+    LocalCluster of `workers` processes, or the scheduler at `address`). Reports of the input folders whose
+    file is gone are listed in the summary; `prune` removes them from the warehouse (raw bytes stay)."""
     db = db or str(DEFAULT_DB)
     raw_root = raw_root or os.environ.get("XXGK_RAW", str(DEFAULT_RAW))
     items = crawled_items(sources, db, raw_root) if sources else []
     unreadable: list[Report] = []
+    gone: dict[str, str] = {}
     if inputs or not sources:
         paths = discover([Path(p) for p in (inputs or [str(DEFAULT_SAMPLES)])])
+        gone = vanished([Path(p) for p in inputs] if inputs else None, {source_name(p) for p in paths}, db)
         local, unreadable = ingest_files([str(p) for p in paths], raw_root)
         items += local
     stored = stored_reports(db, [it.source for it in items] + [r.source for r in unreadable])
@@ -187,9 +192,11 @@ def run_flow(inputs: list[str] | None = None, db: str | None = None, year: int |
         return reports
 
     progress.report("start", len(work.todo))
-    if work.todo or unreadable or year is not None or not Path(db).exists():
+    if work.todo or unreadable or year is not None or not Path(db).exists() or (prune and gone):
         with warehouse.writing(db) as con:  # a private copy, swapped in atomically: readers never wait
             loading = warehouse.Load(con, replace_year=year, keep=[s.report_id for s in work.kept])
+            if prune:
+                loading.remove(gone.values())
             # the flow's process is the one writer of DuckDB, whatever the runner; each batch is loaded as it
             # comes (a plain call: a task per batch cost more than the load itself)
             loading.add(report_rows(r, PARSER_VERSION) for r in loadable(unreadable))
@@ -200,6 +207,7 @@ def run_flow(inputs: list[str] | None = None, db: str | None = None, year: int |
         counts = warehouse_counts(db)
     summary = summarize(rows + [stored_row(s) for s in work.kept],
                         counts, db, year, work.other_years)
+    summary.vanished, summary.pruned = sorted(gone), prune and bool(gone)
     create_markdown_artifact(markdown=to_markdown(summary), key="xxgk-run-summary",
                              description=f"xxgk run: {summary.documents} documents")
     return summary

@@ -16,7 +16,7 @@ from extract.limits import read_file
 from extract.sources import discover
 from flows.summary import Summary, stored_row, summarize
 from load import warehouse
-from load.catalog import Stored, stored_reports
+from load.catalog import Stored, stored_reports, stored_under
 from transform import PARSER_VERSION
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -73,6 +73,14 @@ def plan(items: list[Item], stored: dict[str, Stored], force: bool, year: int | 
     return out
 
 
+def vanished(inputs: list[Path] | None, present: set[str], db: str | Path) -> dict[str, str]:
+    """source → report_id of the reports the warehouse holds from the input folders (default: the samples)
+    whose file is no longer there (removed or renamed): `run --prune` or `xxgk prune` removes them."""
+    folders = [p for p in (inputs or [DEFAULT_SAMPLES]) if p.is_dir()]
+    prefixes = [source_name(f).rstrip("/") + "/" for f in folders]
+    return {s: rid for s, rid in stored_under(db, prefixes).items() if s not in present}
+
+
 def warehouse_counts(db: str | Path) -> dict[str, int]:
     con = warehouse.connect(db, read_only=True)
     try:
@@ -81,13 +89,16 @@ def warehouse_counts(db: str | Path) -> dict[str, int]:
         con.close()
 
 
-def unchanged_summary(inputs: list[Path] | None, db: str | Path) -> Summary | None:
+def unchanged_summary(inputs: list[Path] | None, db: str | Path, prune: bool = False) -> Summary | None:
     """The summary of a run over local files that has nothing to do (every file already in the warehouse
     with the same bytes and parser version), read from the warehouse; None when there is anything to do,
     or anything to record (an unreadable file, which the flow records as failed)."""
     if not Path(db).exists():
         return None
     paths = discover(inputs or [DEFAULT_SAMPLES])
+    gone = vanished(inputs, {source_name(p) for p in paths}, db)
+    if prune and gone:
+        return None
     stored = stored_reports(db, [source_name(p) for p in paths])
     kept: list[Stored] = []
     for p in paths:  # stop at the first document to extract: the flow reads them all again anyway
@@ -101,4 +112,6 @@ def unchanged_summary(inputs: list[Path] | None, db: str | Path) -> Summary | No
         if work.todo:
             return None
         kept += work.kept
-    return summarize([stored_row(s) for s in kept], warehouse_counts(db), str(db))
+    summary = summarize([stored_row(s) for s in kept], warehouse_counts(db), str(db))
+    summary.vanished = sorted(gone)
+    return summary

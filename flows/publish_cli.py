@@ -1,4 +1,4 @@
-"""`xxgk export` and `xxgk report` (SPEC §6): the warehouse for other tools and for people. Registered in
+"""`xxgk export` and `xxgk report` : the warehouse for other tools and for people. Registered in
 flows/cli.py; the work is done by `publish/`."""
 from __future__ import annotations
 
@@ -6,9 +6,8 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from rich.console import Console
 
-console = Console()
+from flows.app import fail, say
 DbOpt = Annotated[Optional[Path], typer.Option("--db", help="warehouse file (default data/warehouse.duckdb)")]
 
 
@@ -18,8 +17,7 @@ def _db(db: Path | None) -> Path:
 
         db = DEFAULT_DB
     if not db.exists():
-        console.print(f"[red]no warehouse at {db}: run `xxgk run` first[/red]")
-        raise typer.Exit(2)
+        raise fail(f"no warehouse at {db}: run `xxgk run` first")
     return db
 
 
@@ -27,15 +25,15 @@ def export(
     fmt: Annotated[str, typer.Option("--format", help="parquet (partitioned by year), csv or xlsx")],
     out: Annotated[Path, typer.Option("--out", help="folder to write into")],
     db: DbOpt = None,
+    bom: Annotated[bool, typer.Option("--bom", help="CSV with a UTF-8 byte-order mark, for Excel", metavar="")] = False,
 ) -> None:
     """Export the warehouse's tables and views (Excel: one sheet per view, Chinese headers)."""
     from load.publish.export import FORMATS, export as run_export
 
     if fmt not in FORMATS:
-        console.print(f"[red]--format must be one of {', '.join(FORMATS)}[/red]")
-        raise typer.Exit(2)
-    for path in run_export(_db(db), out, fmt):
-        console.print(str(path))
+        raise fail(f"--format must be one of {', '.join(FORMATS)}")
+    for path in run_export(_db(db), out, fmt, bom):
+        say(path)
 
 
 def report(
@@ -45,4 +43,4 @@ def report(
     """A self-contained HTML comparison report with charts (opens without network)."""
     from load.publish.report import write_report
 
-    console.print(str(write_report(_db(db), out)))
+    say(write_report(_db(db), out))

@@ -23,6 +23,8 @@ class Summary:
     db: str = ""
     year: int | None = None
     other_years: int = 0  # documents a --year run left untouched
+    vanished: list[str] = field(default_factory=list)  # in the warehouse, no longer in the input folders
+    pruned: bool = False  # … and removed by this run (--prune)
 
     @property
     def exit_code(self) -> int:
@@ -49,8 +51,20 @@ def report_row(r: Report, work: str) -> dict[str, Any]:
         "error": r.error, "work": work,
         "received": r.get("requests", "new_received", "total"), "granted": r.get("requests", "granted", "total"),
         "checks_failed": len(failed), "failed_rules": sorted({c.rule for c in failed}), "confidence": r.confidence,
-        "seconds": r.seconds,
+        "seconds": r.seconds, "reason": top_reason(r),
     }
+
+
+def top_reason(r: Report) -> str | None:
+    """The first thing an analyst should read about a report that is not ok: its error, its first failed
+    check, or its first warning (all of them: the `report_issues` view)."""
+    if r.error or r.skip_reason:
+        return r.error or r.skip_reason
+    failed = [c for c in r.checks if not c.ok]
+    if failed:
+        c = min(failed, key=lambda c: (c.rule, c.where))
+        return f"{c.rule} {c.where}: {c.message} (expected {_cell(c.expected)}, got {_cell(c.actual)})"
+    return str(r.warnings[0]) if r.warnings else None
 
 
 def stored_row(s: Stored) -> dict[str, Any]:
@@ -59,6 +73,7 @@ def stored_row(s: Stored) -> dict[str, Any]:
         "error": s.error if s.status == "failed" else None, "work": "unchanged",
         "received": s.received, "granted": s.granted, "checks_failed": s.checks_failed,
         "failed_rules": list(s.failed_rules), "confidence": s.confidence or 0.0, "seconds": 0.0,
+        "reason": s.reason,
     }
 
 
@@ -101,10 +116,18 @@ def to_markdown(s: Summary) -> str:
     out += _table(["agency", "year", "failed checks", "rules", "source"],
                   [[r["agency"], r["year"], r["checks_failed"], ", ".join(r["failed_rules"]), r["source"]]
                    for r in s.check_failures]) if s.check_failures else ["none"]
+    attention = [r for r in sorted(s.rows, key=_order) if r["status"] != "ok" and r.get("reason")]
+    out += ["", f"## Why documents need attention ({len(attention)})", ""]
+    out += _table(["agency", "year", "status", "reason", "source"],
+                  [[r["agency"], r["year"], r["status"], r["reason"], r["source"]] for r in attention]) if attention else ["none"]
+    out += ["", "All reasons, cell by cell: `xxgk sql \"select * from report_issues\"`."]
     out += ["", "## All documents", ""]
     out += _table(["agency", "year", "template", "status", "received", "granted", "work", "source"],
                   [[r["agency"], r["year"], r["template"], r["status"], r["received"], r["granted"], r["work"],
                     r["source"]] for r in sorted(s.rows, key=_order)])
+    if s.vanished:
+        out += ["", f"## {'Removed' if s.pruned else 'No longer in the input'} ({len(s.vanished)})", ""]
+        out += [f"- {v}" for v in s.vanished]
     out += ["", "Warehouse rows: " + ", ".join(f"{k} {v}" for k, v in s.counts.items())]
     return "\n".join(out) + "\n"
 

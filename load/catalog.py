@@ -31,6 +31,7 @@ class Stored:
     granted: float | None
     checks_failed: int
     failed_rules: tuple[str, ...]
+    reason: str | None = None  # its error, first failed check or first warning (flows/summary.py top_reason)
 
 
 _QUERY = """
@@ -42,7 +43,13 @@ SELECT r.report_id, r.source, r.sha256, r.parser_version, r.agency, r.year, r.te
           AND f.row_key = 'granted' AND f.col_key = 'total') AS granted,
        (SELECT count(*) FROM checks c WHERE c.report_id = r.report_id AND NOT c.ok) AS checks_failed,
        (SELECT list_sort(list_distinct(list(c.rule))) FROM checks c
-          WHERE c.report_id = r.report_id AND NOT c.ok) AS failed_rules
+          WHERE c.report_id = r.report_id AND NOT c.ok) AS failed_rules,
+       coalesce(r.error,
+                (SELECT first(c.rule || ' ' || c.where_ || ': ' || c.message || ' (expected ' ||
+                              CASE WHEN c.expected IS NULL THEN '—' WHEN c.expected = round(c.expected) THEN c.expected::BIGINT::VARCHAR ELSE c.expected::VARCHAR END || ', got ' || CASE WHEN c.actual IS NULL THEN '—' WHEN c.actual = round(c.actual) THEN c.actual::BIGINT::VARCHAR ELSE c.actual::VARCHAR END || ')'
+                              ORDER BY c.rule, c.where_)
+                 FROM checks c WHERE c.report_id = r.report_id AND NOT c.ok),
+                r.warnings[1]) AS reason
 FROM reports r JOIN _sources s ON r.source = s.source
 """
 
@@ -65,5 +72,20 @@ def stored_reports(db: str | Path, sources: list[str]) -> dict[str, Stored]:
             rec["failed_rules"] = tuple(rec["failed_rules"] or ())
             out[rec["source"]] = Stored(**rec)
         return out
+    finally:
+        con.close()
+
+
+def stored_under(db: str | Path, prefixes: list[str]) -> dict[str, str]:
+    """source → report_id of every stored report whose source lies under one of these folder prefixes."""
+    if not prefixes or not Path(db).exists():
+        return {}
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        if not con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'reports'").fetchall()[0][0]:
+            return {}
+        con.register("_prefixes", pd.DataFrame({"prefix": prefixes}, dtype="string"))
+        return dict(con.execute("SELECT DISTINCT r.source, r.report_id FROM reports r JOIN _prefixes p "
+                                "ON starts_with(r.source, p.prefix)").fetchall())
     finally:
         con.close()

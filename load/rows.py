@@ -7,6 +7,7 @@ from functools import lru_cache
 from typing import Any
 
 from load.agencies import Resolver
+from transform.notes import as_note
 from transform.report import Report
 
 
@@ -52,4 +53,11 @@ def report_rows(report: Report, parser_version: str, loaded_at: datetime | None 
                  "page": s.page} for s in report.sections]
     prose = [{"report_id": rid, "table_name": f.key[0], "row_key": f.key[1], "col_key": f.key[2],
               "value": float(f.value), "unit": f.unit, "raw": f.raw, "page": f.page} for f in report.prose_facts]
-    return {"reports": reports, "facts": facts, "checks": checks, "sections": sections, "prose_facts": prose}
+    return {"reports": reports, "facts": facts, "checks": checks, "sections": sections, "prose_facts": prose,
+            "report_warnings": warning_rows(rid, report.warnings)}
+
+
+def warning_rows(rid: str, warnings: list[str]) -> list[dict[str, Any]]:
+    """The rows of `report_warnings`: each warning's table/row/col and code as fields (transform/notes.py)."""
+    return [{"report_id": rid, "table_name": n.table or None, "row_key": n.row or None, "col_key": n.col or None,
+             "code": n.code, "message": str(n)} for n in map(as_note, warnings)]

@@ -139,3 +139,31 @@ CREATE TABLE IF NOT EXISTS template_cells (   -- the cells of each template's ta
     row_key    VARCHAR,
     col_key    VARCHAR
 );
+
+-- Each report's warnings as data (transform/notes.py Note): the cell they name and a code (issue 15).
+CREATE TABLE IF NOT EXISTS report_warnings (
+    report_id  VARCHAR NOT NULL,
+    table_name VARCHAR,   -- active | requests | review_litigation, or NULL for the whole report
+    row_key    VARCHAR,
+    col_key    VARCHAR,
+    code       VARCHAR,   -- a key of transform/notes.py CODES
+    message    VARCHAR    -- the warning as the report carries it
+);
+
+-- English and Chinese words for the codes the warehouse stores (rules, warning codes, statuses, levels, trust),
+-- refilled at each load from transform/notes.py and load/publish/labels.py; keys stay English in SQL.
+CREATE TABLE IF NOT EXISTS codes (
+    domain VARCHAR,  -- rule | warning | status | level | trust | how
+    key    VARCHAR,
+    en     VARCHAR,
+    zh     VARCHAR
+);
+
+-- The Chinese label of every cell key (table/row/col) of every template, in printed order (transform/schema.py).
+CREATE TABLE IF NOT EXISTS labels (
+    table_name VARCHAR,
+    row_key    VARCHAR,
+    col_key    VARCHAR,
+    label      VARCHAR,  -- 行 / 列 as the 2021 (else 2019) template prints them
+    position   INTEGER   -- printed order within the table
+);

@@ -30,7 +30,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from load import primary, supervision
+from load import issues, primary, supervision
 from load.agencies import Resolver
 
 SCHEMA_SQL = (Path(__file__).parent / "schema.sql").read_text(encoding="utf-8")
@@ -45,8 +45,9 @@ COLUMNS = {
     "checks": ["report_id", "rule", "ok", "where_", "expected", "actual", "message"],
     "sections": ["report_id", "section", "kind", "title", "text", "page"],
     "prose_facts": ["report_id", "table_name", "row_key", "col_key", "value", "unit", "raw", "page"],
+    "report_warnings": ["report_id", "table_name", "row_key", "col_key", "code", "message"],
 }
-REPORT_TABLES = ("reports", "facts", "checks", "sections", "prose_facts")  # the rows of one report (load/rows.py)
+REPORT_TABLES = ("reports", "facts", "checks", "sections", "prose_facts", "report_warnings")  # the rows of one report (load/rows.py)
 
 
 WRITER_MEMORY = "1GB"
@@ -214,12 +215,24 @@ class Load:
         self.stored.update(r["report_id"] for r in merged["reports"])
         self.reports += len(merged["reports"])
 
+    def remove(self, report_ids: Iterable[str]) -> int:
+        """Delete these reports and their rows (sources gone from the input: `xxgk prune`); raw bytes stay."""
+        ids = [i for i in report_ids if i in self.stored]
+        if ids:
+            with _transaction(self.con):
+                self.con.register("_gone", pd.DataFrame({"report_id": ids}, dtype="string"))
+                _delete_reports(self.con, "SELECT report_id FROM _gone")
+                self.con.unregister("_gone")
+            self.stored.difference_update(ids)
+        return len(ids)
+
     def finish(self) -> None:
         self.con.execute("RESET threads")
         with _transaction(self.con):
             refresh_agencies(self.con, self.resolver)
             primary.mark(self.con)
             supervision.refresh(self.con)
+            issues.refresh(self.con)
             _crash_point()
 
 

@@ -45,20 +45,33 @@ def test_parquet_export_is_partitioned_by_year(db, tmp_path):
 def test_csv_export_has_every_table_and_view(db, tmp_path):
     xxgk("export", "--format", "csv", "--out", str(tmp_path), "--db", str(db))
     names = {p.stem for p in tmp_path.glob("*.csv")}
-    assert names == {"agencies", "reports", "facts", "checks", "sections", "prose_facts", "agency_year",
-                     "requests_wide", "check_failures", "cross_year", "timeliness", "completeness",
-                     "missing_reports", "quality"}
+    assert names == {"agencies", "reports", "facts", "checks", "agency_year", "requests_wide", "check_failures",
+                     "cross_year", "report_issues", "sections", "prose_facts", "timeliness", "completeness",
+                     "missing_reports", "quality", "labels"}
     assert (tmp_path / "agency_year.csv").read_text(encoding="utf-8").startswith("agency_id,agency,year,")
 
 
 def test_excel_has_one_sheet_per_view_with_chinese_headers(db, tmp_path):
     xxgk("export", "--format", "xlsx", "--out", str(tmp_path), "--db", str(db))
     wb = openpyxl.load_workbook(tmp_path / "xxgk.xlsx", read_only=True)
-    assert wb.sheetnames == ["机关年度", "依申请公开明细", "校验未通过", "跨年度校验", "公开时限", "报告完整性",
-                             "缺失年报", "数据质量排名", "机关"]
+    assert wb.sheetnames == ["机关年度", "依申请公开明细", "校验未通过", "跨年度校验", "公开时限", "报告完整性", "缺失年报",
+                             "数据质量排名", "存疑原因", "机关"]
     head = [c.value for c in next(wb["机关年度"].iter_rows(max_row=1))]
     assert head[:6] == ["机关编号", "机关", "年度", "模板", "状态", "本年新收申请"]
     assert wb["机关年度"].max_row == 16
+    rows = list(wb["机关年度"].iter_rows(min_row=2, max_row=16, values_only=True))
+    assert {r[4] for r in rows} <= {"正常", "存疑", "失败", "已跳过"}  # statuses in Chinese
+    received = [r[5] for r in rows if r[5] is not None]
+    assert received and all(isinstance(v, int) for v in received)  # counts are integers, not 859.0
+    full = openpyxl.load_workbook(tmp_path / "xxgk.xlsx")["机关年度"]
+    assert full.freeze_panes == "A2" and full.auto_filter.ref
+    rate = head.index("予以公开率") + 1
+    assert full.cell(2, rate).number_format == "0.00%" and full.column_dimensions["B"].width > 10
+
+
+def test_csv_with_bom_for_excel(db, tmp_path):
+    xxgk("export", "--format", "csv", "--bom", "--out", str(tmp_path), "--db", str(db))
+    assert (tmp_path / "agency_year.csv").read_bytes().startswith(b"\xef\xbb\xbfagency_id,")
 
 
 def test_bad_export_format_is_a_usage_error(db, tmp_path):

@@ -12,9 +12,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 
+from load.issues import LEVELS, STATUSES, TRUST
 from load.publish.labels import COLUMNS, REQUEST_ROWS, SHEETS, TABLES, VIEWS
+
+WORDS = {col: {k: zh for k, (_, zh) in words.items()}
+         for col, words in (("status", STATUSES), ("level", LEVELS), ("trust", TRUST))}
 
 FORMATS = ("parquet", "csv", "xlsx")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -25,14 +30,16 @@ def _has_year(con: duckdb.DuckDBPyConnection, name: str) -> bool:
 
 
 def _frame(con: duckdb.DuckDBPyConnection, name: str) -> pd.DataFrame:
-    """A view or table for people: list cells joined, table 三's rows named, Chinese headers."""
+    """A view or table for people: list cells joined, table 三's rows named, statuses, levels and trust flags
+    in Chinese (the keys stay English in SQL), Chinese headers."""
     df = con.execute(f"SELECT * FROM {name}").df()
-    def is_list(v: object) -> bool:
-        return isinstance(v, (list, tuple)) or hasattr(v, "tolist")
-
-    for col in df.columns[df.dtypes == object]:
-        if df[col].map(is_list).any():
-            df[col] = df[col].map(lambda v: "；".join(map(str, v)) if is_list(v) else v)
+    for col in df.columns:
+        words = WORDS.get("trust" if col.endswith("_trust") else col)
+        if words:
+            df[col] = df[col].map(lambda v, w=words: w.get(v, v) if isinstance(v, str) else v)
+    for col in df.columns:
+        if df[col].dtype == object and df[col].map(lambda v: isinstance(v, (list, tuple, np.ndarray))).any():
+            df[col] = df[col].map(lambda v: "；".join(map(str, v)) if isinstance(v, (list, tuple, np.ndarray)) else v)
     if "row_key" in df.columns:
         df.insert(df.columns.get_loc("row_key") + 1, "row_label", df["row_key"].map(REQUEST_ROWS))
     return df.rename(columns=COLUMNS)
@@ -58,8 +65,24 @@ def _as_text(book) -> None:
                     cell.data_type = "s"
 
 
-def export(db: Path, out: Path, fmt: str) -> list[Path]:
-    """Write the export into folder `out`; returns the files or folders written."""
+def _dress(ws, df: pd.DataFrame) -> None:
+    """A sheet people can work in: header frozen, filters on, columns as wide as their text, rates as percents."""
+    from openpyxl.utils import get_column_letter
+
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = ws.dimensions
+    for i, col in enumerate(df.columns, start=1):
+        text = [str(col)] + [str(v) for v in df[col].head(200) if not pd.isna(v)]
+        width = max(len(t) + sum(1 for ch in t if ord(ch) > 0x2e80) for t in text)  # CJK takes two columns
+        ws.column_dimensions[get_column_letter(i)].width = min(60, max(8, width + 2))
+        if str(col).endswith("率") or str(col).endswith("占比"):
+            for (cell,) in ws.iter_rows(min_row=2, min_col=i, max_col=i):
+                cell.number_format = "0.00%"
+
+
+def export(db: Path, out: Path, fmt: str, bom: bool = False) -> list[Path]:
+    """Write the export into folder `out`; returns the files or folders written. `bom` starts each CSV with
+    a UTF-8 byte-order mark, so that Excel opens the Chinese text right."""
     if fmt not in FORMATS:
         raise ValueError(f"format must be one of {', '.join(FORMATS)}")
     out.mkdir(parents=True, exist_ok=True)
@@ -70,7 +93,9 @@ def export(db: Path, out: Path, fmt: str) -> list[Path]:
             path = out / "xxgk.xlsx"
             with pd.ExcelWriter(path, engine="openpyxl") as xl:
                 for name in (*VIEWS, "agencies"):
-                    _frame(con, name).to_excel(xl, sheet_name=SHEETS[name], index=False)
+                    df = _frame(con, name)
+                    df.to_excel(xl, sheet_name=SHEETS[name], index=False)
+                    _dress(xl.sheets[SHEETS[name]], df)
                 _as_text(xl.book)
             return [path]
         for name in (*TABLES, *VIEWS):
@@ -83,6 +108,8 @@ def export(db: Path, out: Path, fmt: str) -> list[Path]:
                     con.execute(f"COPY (SELECT * FROM {name}) TO '{path}' (FORMAT parquet)")
                 else:
                     con.execute(f"COPY ({_csv_select(con, name)}) TO '{path}' (FORMAT csv, HEADER)")
+                    if bom:
+                        path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
             written.append(path)
     finally:
         con.close()

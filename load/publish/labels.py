@@ -4,11 +4,12 @@ from __future__ import annotations
 from transform.schema import REQUEST_COLS, REQUESTS_2021, REQUESTS_OTHER_AS_ONE
 
 VIEWS = ("agency_year", "requests_wide", "check_failures", "cross_year",
-         "timeliness", "completeness", "missing_reports", "quality")
-TABLES = ("agencies", "reports", "facts", "checks", "sections", "prose_facts")
+         "timeliness", "completeness", "missing_reports", "quality", "report_issues")
+TABLES = ("agencies", "reports", "facts", "checks", "sections", "prose_facts", "labels")
 SHEETS = {"agency_year": "机关年度", "requests_wide": "依申请公开明细", "check_failures": "校验未通过",
           "cross_year": "跨年度校验", "agencies": "机关",
-          "timeliness": "公开时限", "completeness": "报告完整性", "missing_reports": "缺失年报", "quality": "数据质量排名"}
+          "timeliness": "公开时限", "completeness": "报告完整性", "missing_reports": "缺失年报", "quality": "数据质量排名",
+          "report_issues": "存疑原因"}
 
 COLUMNS = {
     "agency_id": "机关编号", "agency": "机关", "year": "年度", "template": "模板", "status": "状态",
@@ -31,6 +32,13 @@ COLUMNS = {
     "rank": "排名", "score": "得分", "weight_known": "可评权重", "arithmetic": "表内勾稽相符",
     "cross_year": "跨年度相符", "prose_agrees": "正文与表格相符", "section5_new": "问题部分为新写",
     "section5_similarity": "与上年问题部分相似度",
+    "kind": "类别", "code": "代码", "table_name": "表", "col_key": "列", "message_en": "说明（英文）",
+    "message_zh": "说明", "label": "中文名称", "position": "顺序",
+    **{f"{f}_trust": f"{label}可信度" for f, label in (
+        ("received", "本年新收申请"), ("carried_in", "上年结转申请"), ("granted", "予以公开"),
+        ("partially_granted", "部分公开"), ("denied", "不予公开"), ("unable", "无法提供"),
+        ("not_processed", "不予处理"), ("other", "其他处理"), ("total", "总计"), ("carried_out", "结转下年度"),
+        ("grant_rate", "予以公开率"), ("review_total", "行政复议总计"))},
     **REQUEST_COLS,
 }
 
