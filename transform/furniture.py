@@ -21,19 +21,26 @@ _STAMP = re.compile(
     r"|[-—–]\s*\d+\s*[-—–]|第\s*\d+\s*页\s*(?:[,，/]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+)\s*$")
 
 
+# the same marks inside a line that runs on (a copy with its lines joined): cut out, the rest kept
+_INLINE = re.compile(r"\d{1,4}/\d{1,2}/\d{1,4}\s*,\s*\d{1,2}:\d{2}\s*[AP]M|(?:file|https?)://\S+\s+\d+\s*/\s*\d+")
+LONG = 200  # a line longer than this is text run together, never furniture as a whole
+
+
 def furniture(doc: Document) -> set[str]:
     """The texts of the document's lines that are page furniture."""
     lines = [b.text for b in doc.blocks if isinstance(b, Line)]
     masked = Counter(_DIGITS.sub("#", t.strip()) for t in lines)
     return {t for t in lines
-            if _STAMP.match(t) or (masked[_DIGITS.sub("#", t.strip())] >= 3 and len(_WORDS.findall(t)) >= 4
+            if (_STAMP.match(t) and len(t) <= LONG) or (masked[_DIGITS.sub("#", t.strip())] >= 3 and len(_WORDS.findall(t)) >= 4
                                    and len(t.strip()) <= 120 and "#" in _DIGITS.sub("#", t))}
 
 
 def without_furniture(doc: Document) -> Document:
     """The document less its page furniture lines."""
     drop = furniture(doc)
-    if not drop:
+    long = [b for b in doc.blocks if isinstance(b, Line) and len(b.text) > LONG and _INLINE.search(b.text)]
+    if not drop and not long:
         return doc
-    blocks = [b for b in doc.blocks if not (isinstance(b, Line) and b.text in drop)]
+    blocks = [Line(_INLINE.sub(" ", b.text), b.page) if any(b is x for x in long) else b
+              for b in doc.blocks if not (isinstance(b, Line) and b.text in drop)]
     return Document(doc.format, blocks, doc.title, doc.warnings, doc.ocr_pages)
