@@ -425,11 +425,28 @@ def parse(doc: Document, source: str = "", sha256: str = "") -> Report:
             if holds and not fails:
                 candidates.append(by_order)
         chosen = max(candidates, key=lambda r: reading_quality(r, table))
+        _warn_unread(chosen, table)
         report.cells.update(chosen.cells)
         report.warnings.extend(chosen.warnings)
     if not report.cells:
         report.error = "no standard tables found"
     return report
+
+
+def _warn_unread(reading: Report, table: Table) -> None:
+    """Every cell of the template the reading leaves out is named by a warning on its row or on itself:
+    an absent figure always says so where an analyst looks for it."""
+    notes = [n for n in reading.notes() if n.table == table.key]
+    rows = {n.row for n in notes if not n.col}
+    cells = {(n.row, n.col) for n in notes}
+    for row in table.rows:
+        if row.key in rows:
+            continue
+        missing = [c for c in row.cols if (table.key, row.key, c) not in reading.cells and (row.key, c) not in cells]
+        if len(missing) == len(row.cols):
+            reading.warn(table.key, row.key, "", "row not read", "not_found")
+        elif missing:
+            reading.warn(table.key, row.key, "", f"columns {missing} not read", "not_printed")
 
 
 def _ill_fitting(candidates: list[Report], table: Table) -> bool:
