@@ -28,6 +28,7 @@ MID_LINE = 3.0  # a row's values begin or end inside a line that prints one row'
 FUSED = 2.0  # fewer runs than cells: digits ran together, to be cut by the arithmetic
 STRONG = 90.0  # a label this similar names its row
 WEAK = 85.0  # below this, a row was placed by the order of the values, not by its label
+INSIDE = 8  # more label text than a unit or a note's remnant between two values of one row: not one row
 MAX_TEXT = 60  # label text considered on each side of a row's values (characters, normalised)
 # a note printed under a cell's number: 22（其中修订16件）; its number is no cell of its own
 _NOTE = re.compile(r"[（(]\s*(?:其中|含|包括)[^（()）]{0,30}[）)]")
@@ -204,8 +205,10 @@ def align(table: Table, toks: list[Tok], after: bool = False, order: bool = Fals
                     gain -= MID_LINE
                 if not order and j > 1 and own_label_inside(i, text_between(vals[k], vals[k + j - 1])):
                     continue  # values before the row's own label are another row's
-                if not order and j > 1 and names_other(i, text_between(vals[k], vals[k + j - 1])):
-                    continue  # another row's label among this row's values: the run straddles two rows
+                if not order and j > 1 and (len(inside := text_between(vals[k], vals[k + j - 1])) > INSIDE
+                                            or names_other(i, inside)):
+                    continue  # a label's worth of text, or another row's label, among this row's values:
+                    # the run straddles rows
                 score = cur + gain
                 if score > best[i + 1][k + j]:
                     best[i + 1][k + j] = score

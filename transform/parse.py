@@ -191,6 +191,14 @@ def _fit(values: list[str], n: int) -> list[str] | None:
     return vals if len(vals) == n else None
 
 
+def _edges_guessed(values: list[str], n: int) -> bool:
+    """More cells than columns, and more than one way to drop blank cells at the ends to leave n: which
+    blanks are the table's margin (a merged label's remnant) and which are blank values is a guess."""
+    blank = [not v.strip() for v in values]
+    starts = [s for s in range(len(values) - n + 1) if all(blank[:s]) and all(blank[s + n:])]
+    return len(starts) > 1
+
+
 def _names(row: Row, text: str) -> bool:
     """The text prints the row's whole label (or an alias), not just a fragment of it."""
     return any(norm(lbl) in text for lbl in (row.label, *row.aliases))
@@ -266,6 +274,9 @@ def map_rows(report: Report, table: Table, segs: list[Segment], hints: dict | No
             cursor = i + 1
             continue
         _fill(report, table, row.key, cols, vals, seg.page, "grid" if seg.grid else "text")
+        if _edges_guessed(seg.values, n):
+            report.warn(table.key, row.key, "", f"{len(seg.values)} cells for {n} columns ({' | '.join(seg.values)}); "
+                        "which blank cells at the edges are margin is a guess", "edges")
         if len(cols) < len(row.cols):
             missing = [c for c in row.cols if c not in cols]
             report.warnings.append(f"{table.key}/{row.key}: columns {missing} not printed; cells left out")
@@ -455,7 +466,7 @@ def _ill_fitting(candidates: list[Report], table: Table) -> bool:
     return min(len({n.row for n in r.notes() if n.code in MISFITS and n.row}) for r in candidates) >= 3
 
 
-MISFITS = {"not_found", "count_mismatch", "placed", "extra", "not_printed", "digits", "ambiguous", "pattern"}
+MISFITS = {"not_found", "count_mismatch", "placed", "edges", "extra", "not_printed", "digits", "ambiguous", "pattern"}
 
 
 def reading_quality(reading: Report, table: Table) -> tuple[int, int, int]:
