@@ -28,7 +28,7 @@ MID_LINE = 3.0  # a row's values begin or end inside a line that prints one row'
 FUSED = 2.0  # fewer runs than cells: digits ran together, to be cut by the arithmetic
 STRONG = 90.0  # a label this similar names its row
 WEAK = 85.0  # below this, a row was placed by the order of the values, not by its label
-INSIDE = 8  # more label text than a unit or a note's remnant between two values of one row: not one row
+INSIDE = 20  # more label text than a unit, a note remnant or a vertical group label between two values of one row: not one row
 MAX_TEXT = 60  # label text considered on each side of a row's values (characters, normalised)
 # a note printed under a cell's number: 22（其中修订16件）; its number is no cell of its own
 _NOTE = re.compile(r"[（(]\s*(?:其中|含|包括)[^（()）]{0,30}[）)]")
