@@ -208,3 +208,41 @@ def test_a_lone_enumerator_is_a_label_not_a_value():
     assert _tokens("3.") == [("3.", False)]
     assert _tokens("（ 四 ） 无 1. 本机关不掌握相 0 0")[3] == ("无", False)
     assert ("无", True) in _tokens("行政许可 无 行政处罚 5")
+
+
+def _column_major(text: str) -> str:
+    """Each block of table rows (label | v1 | v2 | …) written as pdfminer writes a table laid out in
+    columns: the labels one under another, then the values column by column."""
+    out, block = [], []
+
+    def flush() -> None:
+        if len(block) > 1:
+            out.extend(cells[0] for cells in block)
+            out.extend(cells[j] for j in range(1, len(block[0])) for cells in block)
+        else:
+            out.extend("| " + " | ".join(cells) + " |" for cells in block)
+        block.clear()
+
+    for line in text.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if line.startswith("|") and len(cells) > 1 and all(re.fullmatch(r"[\d.]+", c) for c in cells[1:]) \
+                and (not block or len(cells) == len(block[0])):
+            block.append(cells)
+            continue
+        flush()
+        out.append(line)
+    flush()
+    return "\n".join(out)
+
+
+def test_table_two_laid_out_in_columns_is_never_silently_shifted():
+    """Table 二 has no arithmetic: where a block prints its labels first and its values column by column
+    (pdfminer's order for a table laid out in columns), a row read beside a row not found or beside values
+    left over says so on the row; no wrong figure goes without its own warning."""
+    name = "2025_suqian_shuyang_xzf.txt"
+    text = _column_major(sample(name))
+    assert "规章\n行政规范性文件\n0\n6" in text
+    report = read(text, name)
+    wrong = wrong_cells(report, name)
+    assert any(k[0] == "active" for k in wrong)  # the layout hides whose values are whose
+    assert unwarned(report, wrong) == []

@@ -314,6 +314,30 @@ def _split_lines(table: Table, alignment: Alignment) -> dict[int, str]:
     return out
 
 
+def _beside_gaps(table: Table, alignment: Alignment) -> dict[int, str]:
+    """Rows no rule checks (table 二) next to a template row the alignment did not find, or next to values
+    it left over: there the stream printed something the template does not expect (a block laid out
+    column by column, a row of another layout), so the values beside it may be another row's, and
+    nothing but the order vouches for them."""
+    ruled = {row for lhs, rhs in equations(table) for row, _ in lhs + rhs}
+    found = {p.row for p in alignment.placed}
+    skipped = sorted(t.pos for t in alignment.skipped_values)
+    out: dict[int, str] = {}
+    placed = alignment.placed
+    for n, p in enumerate(placed):
+        if table.rows[p.row].key in ruled:
+            continue
+        first, last = p.toks[0].pos, p.toks[-1].pos
+        before = placed[n - 1].toks[-1].pos if n else -1
+        after = placed[n + 1].toks[0].pos if n + 1 < len(placed) else float("inf")
+        missing = [table.rows[r].label for r in (p.row - 1, p.row + 1) if 0 <= r < len(table.rows) and r not in found]
+        if missing:
+            out[p.row] = f"row {missing[0]!r}, not found"
+        elif any(before < x < first or last < x < after for x in skipped):
+            out[p.row] = "values left over"
+    return out
+
+
 def fill(report, table: Table, alignment: Alignment, hints: dict | None = None, order: bool = False) -> None:
     """Write an alignment's cells into `report`: single values as printed, fused runs cut by
     `transform.fused` with the table's arithmetic; rows placed without their label are warned, and so
@@ -321,6 +345,7 @@ def fill(report, table: Table, alignment: Alignment, hints: dict | None = None, 
     pending: list[FusedRun] = []
     placed = set()
     split = _split_lines(table, alignment)
+    beside_gap = _beside_gaps(table, alignment)
     for p in alignment.placed:
         row = table.rows[p.row]
         placed.add(row.key)
@@ -344,6 +369,9 @@ def fill(report, table: Table, alignment: Alignment, hints: dict | None = None, 
                     report.warn(table.key, row.key, col, f"unreadable cell {tok.text!r}", "unreadable")
                     continue
                 report.cells[(table.key, row.key, col)] = Cell(v.value, v.status, tok.text, tok.page, "text")
+        if p.row in beside_gap:
+            report.warn(table.key, row.key, "", f"read beside {beside_gap[p.row]}, and no rule checks the "
+                        "row: which values are whose is not certain", "gap")
         if p.label < WEAK or order:
             report.warn(table.key, row.key, "", f"row label not found beside its values "
                         f"({' | '.join(t.text for t in p.toks)}); placed by the order of the table", "placed")

@@ -19,6 +19,8 @@ CODES: dict[str, tuple[str, str]] = {
     "placed": ("row printed without its label; placed by table order", "该行无标签，按表格顺序定位"),
     "edges": ("more cells than columns with blanks at the edges: which blanks are margin is a guess",
               "单元格多于栏目且两端有空白，哪些空白属于表格边距无法确定"),
+    "gap": ("read beside a row not found or values left over, no rule checks it: whose values is not certain",
+            "相邻行未找到或有多余数值，且无勾稽关系可核，数值归属不确定"),
     "split": ("digits ran together; split chosen by the table's arithmetic", "数字粘连，按表内勾稽关系拆分"),
     "digits": ("digits ran together; split by digit count alone", "数字粘连，仅按位数拆分"),
     "prose": ("digits ran together; split chosen with the report's own text", "数字粘连，依据报告正文选取拆分"),
