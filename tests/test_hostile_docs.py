@@ -40,6 +40,22 @@ def test_a_page_rendering_to_gigapixels_is_refused_on_the_ocr_path():
         read_document(data, "x.pdf")
 
 
+def test_a_pdf_picture_decoding_to_gigapixels_is_refused_on_the_ocr_path():
+    """An ordinary page showing one picture 30,000 px square (900 Mpx, 1 bit each, 100 KB deflated): pdfium
+    would decode it whole to draw it small; its declared size refuses it before any rendering."""
+    if not ocr.available():
+        assert os.environ.get("CI") != "true", "the OCR extra is required in CI"
+        pytest.skip("OCR extra not installed")
+    side, z = 30_000, zlib.compressobj(9)
+    stream = b"".join(z.compress(bytes(side // 8 * 1000)) for _ in range(side // 1000)) + z.flush()
+    image = (b"<< /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray /BitsPerComponent 1 "
+             b"/Filter /FlateDecode /Length %d >>\nstream\n" % (side, side, len(stream)) + stream + b"\nendstream")
+    data = pdf(b"q 495 0 0 742 50 50 cm /Im1 Do Q", b"<< /XObject << /Im1 5 0 R >> >>", [image])
+    assert len(data) < 200_000
+    with pytest.raises(ReadError, match=r"decompression bomb: a picture on page 1 would render to 30000×30000 px"):
+        read_document(data, "x.pdf")
+
+
 def png_header_only(width: int, height: int) -> bytes:
     """A PNG that announces width × height pixels of 1-bit gray and carries almost no data."""
     def chunk(kind: bytes, body: bytes) -> bytes:
