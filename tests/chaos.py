@@ -203,8 +203,7 @@ def _has_forkserver(pid: int) -> bool:
 class Outcome:
     returncode: int
     output: str
-    killed: bool = False
-    landed: str = ""  # the last phase seen before the kill
+    landed: str = ""  # killed: the last phase seen before the kill ("" when it ran to the end)
     timeline: Timeline = field(default_factory=Timeline)
 
 
@@ -220,21 +219,18 @@ def xxgk(command: str, sources: Path, db: Path, env: dict[str, str], site: Site,
         proc = subprocess.Popen(args, cwd=ROOT, env={**env, "XXGK_TEST_PAUSE_IN_LOAD": str(marker)},
                                 stdout=out, stderr=subprocess.STDOUT)
         watch = Watch(proc, site, db, marker, len(site.hits))
-        killed = False
+        landed = ""
         while proc.poll() is None:
             watch.poll()
             now = time.monotonic() - watch.start
             if marker.exists() and not (kill and kill.phase == "loading"):
                 marker.unlink()
-            if kill is not None and (t := watch.at(kill.phase, kill.at)) is not None and now >= t + kill.delay:
-                landed = _landed(watch.timeline)
-                os.kill(proc.pid, signal.SIGKILL)
-                killed = True
-                break
             if kill and kill.phase == "loading" and marker.exists():  # every row in: the last moment of loading
-                landed = "loading"
+                landed = "loading (its last step)"
+            elif kill and (t := watch.at(kill.phase, kill.at)) is not None and now >= t + kill.delay:
+                landed = _landed(watch.timeline)
+            if landed:
                 os.kill(proc.pid, signal.SIGKILL)
-                killed = True
                 break
             if now > limit:
                 proc.kill()
@@ -243,7 +239,7 @@ def xxgk(command: str, sources: Path, db: Path, env: dict[str, str], site: Site,
         proc.wait(timeout=60)
         watch.poll()
     watch.timeline.events.setdefault("exit", [time.monotonic() - watch.start])
-    return Outcome(proc.returncode, log.read_text(), killed, landed if killed else "", watch.timeline)
+    return Outcome(proc.returncode, log.read_text(), landed, watch.timeline)
 
 
 def _landed(timeline: Timeline) -> str:
