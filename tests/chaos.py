@@ -34,12 +34,13 @@ ROOT = Path(__file__).resolve().parent.parent
 COLUMN = "/chaos/"
 TEXT_REPORTS = ["2019_pingtan_jjf.txt"]  # few and quick to read: every kill costs two runs
 HTML_REPORTS = ["2023_suqian_shuyang_fgj.html"]
+DOCUMENTS = len(TEXT_REPORTS) + len(HTML_REPORTS) + 2  # and a report page with its PDF attachment
 POLL = 0.01
 
 
-def build_column(site: Site) -> int:
-    """/chaos/: two listing pages linking text and HTML reports and a page with a PDF attachment, all made of
-    the samples; returns how many documents it holds."""
+def build_column(site: Site) -> None:
+    """/chaos/: two listing pages linking text and HTML reports and a page with a PDF attachment (DOCUMENTS in
+    all), made of the samples."""
     folder = site.root / COLUMN.strip("/")
     (folder / "files").mkdir(parents=True, exist_ok=True)
     links = []
@@ -59,7 +60,6 @@ def build_column(site: Site) -> int:
     (folder / "index.html").write_text(_page("政府信息公开年报", "".join(items[:half]) + '<a href="index_1.html">下一页</a>'),
                                        encoding="utf-8")
     (folder / "index_1.html").write_text(_page("政府信息公开年报", "".join(items[half:])), encoding="utf-8")
-    return len(links) + 1
 
 
 def write_sources(path: Path, site: Site) -> Path:
@@ -101,7 +101,7 @@ ORDER = [("run", "publishing"), ("run", "loading"), ("crawl", "fetching"), ("run
          ("run", "extraction"), ("run", "fetching"), ("run", "publishing"), ("run", "loading")]
 
 
-def plan(n: int, seed: int, clean: Timeline, documents: int) -> list[Kill]:
+def plan(n: int, seed: int, clean: Timeline) -> list[Kill]:
     """The first `n` kills of ORDER, each at a random event and delay within the clean run's window of its phase
     (a crawl records its fetches between the last document and the start of extraction)."""
     rng = random.Random(seed)
@@ -112,7 +112,7 @@ def plan(n: int, seed: int, clean: Timeline, documents: int) -> list[Kill]:
         if phase == "discovery":
             kills.append(Kill(command, phase, rng.randint(1, 2), rng.uniform(0, 0.1)))
         elif phase == "fetching":
-            kills.append(Kill(command, phase, rng.randint(1, documents), rng.uniform(0, 0.1)))
+            kills.append(Kill(command, phase, rng.randint(1, DOCUMENTS), rng.uniform(0, 0.1)))
         elif phase == "publishing":
             kills.append(Kill(command, phase, 1, rng.uniform(0, 1.5 * clean.window("publishing", "published"))))
         else:
@@ -140,8 +140,8 @@ class Watch:
         for name, count in (("discovery", len(listings)), ("fetching", len(documents))):
             ev.setdefault(name, [])
             ev[name] += [now] * (count - len(ev[name]))
-        if documents:
-            ev["recording"] = [ev["fetching"][-1]]  # the crawl records its fetches after the last one
+        if len(documents) >= DOCUMENTS and "recording" not in ev:  # the crawl records its fetches after the last
+            ev["recording"] = [ev["fetching"][DOCUMENTS - 1]]
         seen = {
             "extraction": _has_forkserver(self.proc.pid),
             "loading": "extraction" in ev and self._wal_size() > self.wal_before,

@@ -11,7 +11,7 @@ import random
 
 import pytest
 
-from chaos import Kill, Outcome, build_column, content, fingerprint, leftovers, plan, write_sources, xxgk
+from chaos import DOCUMENTS, Kill, Outcome, build_column, content, fingerprint, leftovers, plan, write_sources, xxgk
 from sitesrv import Site
 from test_bad_inputs import cli_env
 
@@ -23,7 +23,8 @@ ENV = {"XXGK_FETCH_DELAY": "0.05", "XXGK_OCR": "off"}
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     s = Site(tmp_path_factory.mktemp("chaos") / "www")
-    yield s, build_column(s)
+    build_column(s)
+    yield s
     s.close()
 
 
@@ -32,11 +33,11 @@ def clean(prefect_harness, site, tmp_path_factory) -> tuple[Outcome, dict, list[
     """A run never killed: the warehouse every rerun must equal, and the windows kills are drawn in."""
     tmp = tmp_path_factory.mktemp("clean")
     db = tmp / "wh.duckdb"
-    done = xxgk("run", write_sources(tmp / "sources.csv", site[0]), db, cli_env(tmp, **ENV), site[0])
+    done = xxgk("run", write_sources(tmp / "sources.csv", site), db, cli_env(tmp, **ENV), site)
     assert done.returncode in (0, 1), done.output
     fp = fingerprint(db)
-    assert fp["reports"] == site[1] and fp["fetched urls"] == site[1] + 2, (fp, done.output)  # + 2 listing pages
-    return done, fp, plan(KILLS, SEED, done.timeline, site[1])
+    assert fp["reports"] == DOCUMENTS and fp["fetched urls"] == DOCUMENTS + 2, (fp, done.output)  # + 2 listing pages
+    return done, fp, plan(KILLS, SEED, done.timeline)
 
 
 @pytest.mark.parametrize("i", range(KILLS))
@@ -45,14 +46,14 @@ def test_a_killed_run_is_all_or_nothing_and_the_rerun_equals_a_clean_run(i, site
     kill = kills[i]
     why = f"kill {kill} (XXGK_CHAOS_SEED={SEED})"
     db, raw = tmp_path / "wh.duckdb", tmp_path / "raw"
-    sources, env = write_sources(tmp_path / "sources.csv", site[0]), cli_env(tmp_path, **ENV)
+    sources, env = write_sources(tmp_path / "sources.csv", site), cli_env(tmp_path, **ENV)
 
-    killed = xxgk(kill.command, sources, db, env, site[0], kill)
+    killed = xxgk(kill.command, sources, db, env, site, kill)
     print(f"{why}: landed in {killed.landed or 'nothing (the process had ended)'}")
     after_kill = content(fingerprint(db))
     assert after_kill in ({}, content(reference)) or after_kill["reports"] == after_kill["facts"] == 0, why
 
-    again = xxgk("run", sources, db, env, site[0])
+    again = xxgk("run", sources, db, env, site)
     assert again.returncode == done.returncode, f"{why}\n{again.output}"
     assert "being written by another run" not in again.output, why  # no stale lock held the rerun
     assert fingerprint(db) == reference, why
