@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 
-.PHONY: run test eval eval-variants bench install install-test clean
+.PHONY: run test chaos eval eval-variants bench install install-test clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,13 @@ run: install
 
 test: install-test
 	$(BIN)/python -m pytest
+
+# Random kills (tests/chaos.py): `xxgk run` / `xxgk crawl` SIGKILLed at KILLS moments spread over discovery,
+# fetching, extraction, loading and publishing, each followed by a rerun that must equal a clean run (CI runs 1).
+# SEED=n replays the moments of an earlier run (its failures name the seed).
+KILLS ?= 20
+chaos: install-test
+	XXGK_CHAOS_KILLS=$(KILLS) XXGK_CHAOS_SEED=$(SEED) nice -n 10 $(BIN)/python -m pytest -s tests/test_chaos.py
 
 eval: install
 	$(BIN)/python tests/score_corpus.py

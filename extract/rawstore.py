@@ -1,8 +1,9 @@
 """Content-addressed store of raw bytes: data/raw/ab/abcdef….bin, never overwritten or deleted.
 
 Writes go to a temporary name in the same folder and are renamed into place, so a
-crash never leaves a partial file under a final name. Names come only from the digest, never
-from a URL or file name, so nothing fetched can choose where it lands.
+crash never leaves a partial file under a final name; the temporary name carries the writer's pid,
+so the next run sweeps away what a killed writer left (and leaves a live one's alone). Names come
+only from the digest, never from a URL or file name, so nothing fetched can choose where it lands.
 """
 from __future__ import annotations
 
@@ -30,7 +31,7 @@ class RawStore:
         if dest.exists():
             return sha
         dest.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=".part-")
+        fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=f".part-{os.getpid()}-")
         try:
             with os.fdopen(fd, "wb") as f:
                 f.write(data)
@@ -42,8 +43,30 @@ class RawStore:
             raise
         return sha
 
+    def sweep(self) -> int:
+        """Delete the temporary files of writers that died mid-write (SIGKILL, a lost machine): each
+        `.part-<pid>-…` whose process is gone. Returns how many."""
+        removed = 0
+        for part in self.root.glob("??/.part-*"):
+            pid = part.name.split("-")[1]
+            if pid.isdigit() and _alive(int(pid)):
+                continue
+            part.unlink(missing_ok=True)
+            removed += 1
+        return removed
+
     def get(self, sha256: str) -> bytes:
         return self.path(sha256).read_bytes()
 
     def has(self, sha256: str) -> bool:
         return self.path(sha256).exists()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True

@@ -89,7 +89,9 @@ def crawl_flow(sources: str, db: str | None = None, raw_root: str | None = None,
     summary = CrawlSummary(crawl_id=uuid.uuid4().hex[:12])
     with Fetcher(settings) as fetcher:
         since = datetime.now(timezone.utc).replace(tzinfo=None) - timedelta(days=fetcher.settings.recheck_missing_days)
-        crawler = Crawler(fetcher, RawStore(raw_root), prior_validators(db), fetches.recently_missing(db, since))
+        store = RawStore(raw_root)
+        store.sweep()  # what a crawl killed mid-write left
+        crawler = Crawler(fetcher, store, prior_validators(db), fetches.recently_missing(db, since))
         futures = crawl_source.map(unmapped(crawler), rows)
         summary.results = [f.result() for f in futures]
     record_fetches(summary.results, db, summary.crawl_id)

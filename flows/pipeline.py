@@ -53,6 +53,7 @@ def ingest_files(paths: list[str], raw_root: str) -> tuple[list[Item], list[Repo
     """Local files into the raw store; an unreadable or oversized file becomes a failed Report.
     No retries: a local read that failed once fails again."""
     store = RawStore(raw_root)
+    store.sweep()  # what a run killed mid-write left
     items: list[Item] = []
     unreadable: list[Report] = []
     for p in map(Path, paths):

@@ -108,8 +108,13 @@ def test_raw_store_killed_mid_write_leaves_no_final_file(tmp_path):
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait(timeout=60)
     assert not list(root.rglob("*.bin"))
-    assert [p.name.startswith(".part-") for p in root.rglob("*") if p.is_file()] == [True]
+    (part,) = [p for p in root.rglob("*") if p.is_file()]
+    assert part.name.startswith(f".part-{proc.pid}-")
+    live = part.parent / f".part-{os.getpid()}-writing"  # a live writer's (this process): left alone
+    live.write_bytes(b"half")
     store = RawStore(root)
+    assert store.sweep() == 1  # the next run's sweep: the killed writer's part is gone
+    assert [p for p in root.rglob("*") if p.is_file()] == [live]
     sha = store.put(b"x" * 1_000_000)
     assert store.has(sha) and store.get(sha) == b"x" * 1_000_000
 

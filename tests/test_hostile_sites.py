@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import csv
 import socket
+import threading
 from dataclasses import replace
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -121,6 +123,50 @@ def test_dns_rebinding_is_caught_at_the_connection(site, monkeypatch):
     assert "rebind.test" in res.error and "internal address 127.0.0.2" in res.error
     assert answers == ["127.0.0.1", "127.0.0.2"]  # the check before asking passed; the connection's did not
     assert site.internal.hits == []
+
+
+def serve(routes: dict[str, tuple[int, dict[str, str], bytes]], hits: list[str]) -> ThreadingHTTPServer:
+    """A server on 127.0.0.1 answering each path of `routes` with (status, headers, body), 404 otherwise."""
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            hits.append(self.path)
+            status, headers, body = routes.get(self.path, (404, {}, b""))
+            self.send_response(status)
+            for k, v in {**headers, "Content-Length": str(len(body))}.items():
+                self.send_header(k, v)
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def test_a_redirect_to_an_allowed_host_obeys_that_hosts_robots():
+    """A sources row allowing a file server: a redirect there is followed only where its own robots.txt allows."""
+    file_hits: list[str] = []
+    files = serve({"/robots.txt": (200, {}, b"User-agent: *\nDisallow: /private/\n"),
+                   "/public/r.pdf": (200, {"Content-Type": "application/pdf"}, b"%PDF-1.4 report")}, file_hits)
+    other = f"127.0.0.1:{files.server_port}"
+    listing = serve({"/report.htm": (302, {"Location": f"http://{other}/private/r.pdf"}, b""),
+                     "/open.htm": (302, {"Location": f"http://{other}/public/r.pdf"}, b"")}, [])
+    base = f"http://127.0.0.1:{listing.server_port}"
+    try:
+        with Fetcher(SETTINGS) as fetcher:
+            scope = Scope.of(base + "/", (other,))
+            refused = fetcher.fetch(base + "/report.htm", scope=scope)
+            followed = fetcher.fetch(base + "/open.htm", scope=scope)
+            off = fetcher.fetch(base + "/open.htm", scope=Scope.of(base + "/"))  # the row allows no second host
+    finally:
+        files.shutdown()
+        listing.shutdown()
+    assert refused.error == f"disallowed by robots.txt (redirected to http://{other}/private/r.pdf)"
+    assert followed.ok and followed.body == b"%PDF-1.4 report" and followed.final_url == f"http://{other}/public/r.pdf"
+    assert off.error.startswith(f"refused: http://{other}/public/r.pdf is off the source's hosts")
+    assert file_hits == ["/robots.txt", "/public/r.pdf"]  # robots asked once; /private/ never
 
 
 def test_redirect_within_the_site_is_followed(site):

@@ -167,7 +167,7 @@ def scan_regions(page) -> list[tuple[float, float, float, float]]:
         return [tuple(page.bbox)]
     x0, top, x1, bottom = page.bbox
     out = []
-    for im in _images(page):
+    for im, _ in _images(page):
         box = (max(im[0], x0), max(im[1], top), min(im[2], x1), min(im[3], bottom))
         if (box[2] - box[0]) * (box[3] - box[1]) < MIN_PICTURE_SHARE * page.width * page.height:
             continue
@@ -176,11 +176,13 @@ def scan_regions(page) -> list[tuple[float, float, float, float]]:
     return out
 
 
-def _images(page) -> list[tuple[float, float, float, float]]:
-    """Image boxes (x0, top, x1, bottom) of a page; from pdfium when its faster objects replaced pdfminer's
+def _images(page) -> list[tuple[tuple[float, float, float, float], tuple[int, int]]]:
+    """Image boxes (x0, top, x1, bottom) of a page with each image's own size in pixels (read from its
+    dictionary, nothing decoded); from pdfium when its faster objects replaced pdfminer's
     (extract/readers/pdfium_objects.py keeps chars and rules only)."""
     if "image" in page.objects or not hasattr(page.pdf.stream, "getvalue"):
-        return [(im["x0"], im["top"], im["x1"], im["bottom"]) for im in page.images]
+        return [((im["x0"], im["top"], im["x1"], im["bottom"]), tuple(map(int, im.get("srcsize") or (0, 0))))
+                for im in page.images]
     import pypdfium2 as pdfium
     import pypdfium2.raw as pdfium_c
 
@@ -188,7 +190,8 @@ def _images(page) -> list[tuple[float, float, float, float]]:
     try:
         height = doc[page.page_number - 1].get_height()
         objs = doc[page.page_number - 1].get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE])
-        return [(left, height - high, right, height - low) for left, low, right, high in (o.get_bounds() for o in objs)]
+        return [((left, height - high, right, height - low), tuple(o.get_px_size()))
+                for o in objs for left, low, right, high in [o.get_bounds()]]
     finally:
         doc.close()
 
@@ -196,6 +199,8 @@ def _images(page) -> list[tuple[float, float, float, float]]:
 def with_ocr(page, number: int, blocks: list, regions: list, warnings: list[str]) -> list[tuple[float, Line | Grid]]:
     """The page's text-layer blocks (none for a scanned page) and the OCR'd blocks of `regions`, top to bottom."""
     check_pixels(page.width * SCALE, page.height * SCALE, f"page {number}")
+    for _, (w, h) in _images(page):  # rendering decodes each picture whole, however small it is drawn
+        check_pixels(w, h, f"a picture on page {number}")
     image = page.to_image(resolution=72 * SCALE).original.convert("RGB")
     out = [] if needs_ocr(page) else list(blocks)
     x0, top = page.bbox[0], page.bbox[1]

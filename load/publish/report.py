@@ -110,6 +110,16 @@ def table_html(rows: list[dict], cols: tuple[str, ...], base: Path | None = None
     return f"<table{attr}><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{more}"
 
 
+def script_json(value: object) -> str:
+    """JSON to stand inside a <script>: agency names come from documents, and one holding "</script>" (or
+    "<!--") would end the script and start markup of its author's making. With <, > and & (and the line
+    separators JavaScript once refused) as \\u escapes the text is the same JSON, and has no tag in it."""
+    text = json.dumps(value, ensure_ascii=False)
+    for ch in "<>&\u2028\u2029":
+        text = text.replace(ch, f"\\u{ord(ch):04x}")
+    return text
+
+
 SCRIPT = """
 function sortBy(th){const t=th.closest('table'),i=[...th.parentNode.children].indexOf(th),b=t.tBodies[0];
  const asc=th.dataset.dir!=='asc';th.dataset.dir=asc?'asc':'desc';
@@ -182,7 +192,7 @@ def render(db: Path, base: Path | None = None) -> str:
         + table_html(flagged_q, quality_cols, base, "quality")
         + f"<h2>缺失年报（{len(missing)}）</h2>" + table_html(missing, missing_cols, base, "missing")
         + "<h2>校验未通过</h2>" + table_html(failures, FAILURE_COLUMNS, base, "failures")
-        + f"<script>const TREND={json.dumps(trend, ensure_ascii=False)};{SCRIPT}</script>"
+        + f"<script>const TREND={script_json(trend)};{SCRIPT}</script>"
         + "</body></html>"
     )
 
