@@ -173,3 +173,20 @@ def test_help_shows_flags_as_flags_and_every_option_with_help():
         for line in out.splitlines():
             m = re.match(r"│\s+(?:\*\s+)?(--[\w-]+)(?:\s+-\w)?(?:\s+\S+)?\s*│", line)
             assert m is None, (args, f"{line.strip()!r}: an option without help text")
+
+
+def test_every_command_quiets_prefect_before_importing_it(monkeypatch):
+    """Prefect reads its settings once, at import: `flows.cli` must not import it, and every command must pass
+    through the app callback that quiets it (flows/app.py quiet_prefect), --help included."""
+    from typer.main import get_command
+
+    import flows.app
+
+    code = "import sys, flows.cli; sys.exit('prefect' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], cwd=ROOT).returncode == 0
+    calls: list[bool] = []
+    monkeypatch.setattr(flows.app, "quiet_prefect", lambda verbose=False: calls.append(verbose))
+    for name in get_command(app).commands:
+        calls.clear()
+        assert runner.invoke(app, [name, "--help"]).exit_code == 0
+        assert calls == [False], name
