@@ -186,3 +186,18 @@ def test_the_leaderboard_orders_the_constructed_cases(cases):
                    (2, "广州市教育局", 100.0, 5.0),     # as good, but its date is unknown: ranked after
                    (3, "广州市财政局", 85.7, 7.0),      # prose disagrees (1 of 7)
                    (4, "广州市民政局", 71.4, 7.0)]      # late (2 of 7)
+
+
+def test_every_query_of_docs_supervision_runs(warehouse):
+    """The example queries of docs/supervision.md, each run on the samples' warehouse."""
+    import re
+
+    from conftest import ROOT
+
+    db, *_ = warehouse
+    text = (ROOT / "docs" / "supervision.md").read_text(encoding="utf-8")
+    statements = [s for block in re.findall(r"```sql\n(.*?)```", text, re.S)
+                  for s in re.sub(r"--[^\n]*", "", block).split(";") if s.strip()]
+    assert len(statements) >= 9
+    for sql in statements:
+        query(db, sql)
