@@ -210,3 +210,4 @@ def test_published_on_from_the_detail_page_and_timeliness(crawled):
     today = date.today()
     due = today.year - (1 if today > date(today.year, 3, 31) else 2)
     assert missing == [(y, "gap") for y in range(2012, 2023)] + ([(due, "overdue")] if due > 2023 else [])
+

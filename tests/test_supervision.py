@@ -201,3 +201,20 @@ def test_every_query_of_docs_supervision_runs(warehouse):
     assert len(statements) >= 9
     for sql in statements:
         query(db, sql)
+
+
+def test_published_on_from_last_modified_only_where_nothing_else_dates_it(cases):
+    """A crawled report without a page date or closing line takes the HTTP Last-Modified of its fetch, if that
+    falls within the two years after the report's year; a later one (a site redeployed) dates nothing."""
+    from load import supervision, warehouse
+
+    db, _ = cases
+    fetched = [("https://example.gov.cn/sfj/2022.htm", "Tue, 14 Mar 2023 08:00:00 GMT"),
+               ("https://example.gov.cn/sfj/2019.htm", "Sun, 06 Dec 2026 01:25:49 GMT")]
+    with warehouse.connect(db) as con:
+        con.executemany("INSERT INTO fetches (url, status, last_modified) VALUES (?, 200, ?)", fetched)
+        supervision.refresh(con)
+        got = con.execute("SELECT year, published_on, published_on_source FROM reports "
+                          "WHERE agency = '广州市司法局' ORDER BY year").fetchall()
+        con.execute("DELETE FROM fetches")
+    assert got == [(2019, None, None), (2020, None, None), (2022, date(2023, 3, 14), "last_modified")]
