@@ -5,13 +5,43 @@ from __future__ import annotations
 
 import os
 from importlib.metadata import PackageNotFoundError, version as package_version
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.markup import escape
+from typer.core import TyperCommand, TyperGroup
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help="政府信息公开工作年度报告 → DuckDB warehouse.")
+
+def _bare_flags(params: list[Any]) -> list[Any]:
+    """Flags (--force, --help) show no value type in --help: typer ≥ 0.25 prints `<bool>` beside them, which
+    reads as if the flag took a value."""
+    for p in params:
+        if getattr(p, "is_flag", False) and p.metavar is None:
+            p.metavar = ""
+    return params
+
+
+class _Command(TyperCommand):
+    def get_params(self, ctx: Any) -> list[Any]:
+        return _bare_flags(super().get_params(ctx))
+
+
+class _Group(TyperGroup):
+    def get_params(self, ctx: Any) -> list[Any]:
+        return _bare_flags(super().get_params(ctx))
+
+
+class _Typer(typer.Typer):
+    """Every command of the app a _Command: its flags read as flags."""
+
+    def command(self, *args: Any, **kwargs: Any) -> Any:
+        kwargs.setdefault("cls", _Command)
+        return super().command(*args, **kwargs)
+
+
+app = _Typer(cls=_Group, add_completion=False, no_args_is_help=True,
+             help="政府信息公开工作年度报告 → DuckDB warehouse.")
 console = Console(highlight=False)
 
 
@@ -60,7 +90,7 @@ def _show_version(value: bool) -> None:
 @app.callback()
 def _options(
     version: Annotated[bool, typer.Option("--version", help="print the version and exit", is_eager=True,
-                                          callback=_show_version, metavar="")] = False,
+                                          callback=_show_version)] = False,
 ) -> None:
     """政府信息公开工作年度报告 → DuckDB warehouse."""
     quiet_prefect()

@@ -18,7 +18,7 @@ from flows import publish_cli
 from flows.app import app, console, fail, quiet_prefect, say
 
 DbOpt = Annotated[Optional[Path], typer.Option("--db", help="warehouse file (default data/warehouse.duckdb)")]
-VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Prefect's own log lines too", metavar="")]
+VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Prefect's own log lines too")]
 
 
 def _usable_db(db: Path, write: bool = True) -> None:
@@ -39,18 +39,18 @@ def _default_db() -> Path:
 
 @app.command()
 def run(
-    input: Annotated[Optional[list[Path]], typer.Option("--input", help="file or folder (repeatable)", metavar="PATH")] = None,
+    input: Annotated[Optional[list[Path]], typer.Option("--input", help="file or folder (repeatable)", metavar="<path>")] = None,
     year: Annotated[Optional[int], typer.Option("--year", help="only this year; replaces it in the warehouse")] = None,
     db: DbOpt = None,
     sources: Annotated[Optional[Path], typer.Option("--sources", help="sources CSV to crawl first")] = None,
-    force: Annotated[bool, typer.Option("--force", help="re-extract unchanged documents too", metavar="")] = False,
-    runner: Annotated[str, typer.Option("--runner", help="local (default) or dask")] = "local",
+    force: Annotated[bool, typer.Option("--force", help="re-extract unchanged documents too")] = False,
+    runner: Annotated[str, typer.Option("--runner", help="local (default) or dask", metavar="local|dask")] = "local",
     workers: Annotated[Optional[int], typer.Option("--workers", help="documents extracted at once (default: one per core)")] = None,
     address: Annotated[Optional[str], typer.Option("--address", help="Dask scheduler, tcp://host:8786")] = None,
     always_flow: Annotated[bool, typer.Option(
-        "--always-flow", help="run the Prefect flow (and record the run) even when no input changed", metavar="")] = False,
+        "--always-flow", help="run the Prefect flow (and record the run) even when no input changed")] = False,
     prune: Annotated[bool, typer.Option(
-        "--prune", help="remove reports whose file is gone from the --input folders (raw bytes stay)", metavar="")] = False,
+        "--prune", help="remove reports whose file is gone from the --input folders (raw bytes stay)")] = False,
     verbose: VerboseOpt = False,
 ) -> None:
     """Run the pipeline flow: discover → extract → transform → load, then print a summary.
@@ -158,7 +158,7 @@ def _fmt(v) -> str:
 @app.command()
 def extract(
     file: Annotated[Path, typer.Argument(help="a report: HTML, PDF, DOC/DOCX, text")],
-    as_json: Annotated[bool, typer.Option("--json", help="print the report JSON (docs/formats.md)", metavar="")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="print the report JSON (docs/formats.md)")] = False,
 ) -> None:
     """One document, read and checked: its cells and why it is flagged; no Prefect, no database.
 
@@ -185,7 +185,8 @@ SQL_FORMATS = ("table", "csv", "json", "markdown")
 def sql(
     query: Annotated[str, typer.Argument(help="a DuckDB query, e.g. \"select * from agency_year\"")],
     db: DbOpt = None,
-    fmt: Annotated[str, typer.Option("--format", help="table (default), csv, json (one object a line) or markdown")] = "table",
+    fmt: Annotated[str, typer.Option("--format", help="table (default), csv, json (one object a line) or markdown",
+                                       metavar="table|csv|json|markdown")] = "table",
 ) -> None:
     """Run a query on the warehouse (read-only) and print the result."""
     import duckdb
@@ -220,9 +221,9 @@ def sql(
 
 @app.command()
 def prune(
-    input: Annotated[Optional[list[Path]], typer.Option("--input", help="folder the reports came from (repeatable; default the samples)", metavar="PATH")] = None,
+    input: Annotated[Optional[list[Path]], typer.Option("--input", help="folder the reports came from (repeatable; default the samples)", metavar="<path>")] = None,
     db: DbOpt = None,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="only list what would be removed", metavar="")] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="only list what would be removed")] = False,
 ) -> None:
     """Remove the reports whose file is gone from the input folders (removed or renamed); raw bytes stay."""
     from extract.sources import discover

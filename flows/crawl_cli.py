@@ -17,7 +17,7 @@ def crawl(
     db: Annotated[Optional[Path], typer.Option("--db", help="warehouse holding the fetches table")] = None,
     delay: Annotated[Optional[float], typer.Option("--delay", help="seconds between requests to one host")] = None,
     timeout: Annotated[Optional[float], typer.Option("--timeout", help="seconds per request")] = None,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Prefect's own log lines too", metavar="")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Prefect's own log lines too")] = False,
 ) -> None:
     """Crawl the listing pages of a sources file: new and changed reports into the raw store."""
     quiet_prefect(verbose)

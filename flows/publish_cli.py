@@ -22,10 +22,10 @@ def _db(db: Path | None) -> Path:
 
 
 def export(
-    fmt: Annotated[str, typer.Option("--format", help="parquet (partitioned by year), csv or xlsx")],
+    fmt: Annotated[str, typer.Option("--format", help="parquet (partitioned by year), csv or xlsx", metavar="parquet|csv|xlsx")],
     out: Annotated[Path, typer.Option("--out", help="folder to write into")],
     db: DbOpt = None,
-    bom: Annotated[bool, typer.Option("--bom", help="CSV with a UTF-8 byte-order mark, for Excel", metavar="")] = False,
+    bom: Annotated[bool, typer.Option("--bom", help="CSV with a UTF-8 byte-order mark, for Excel")] = False,
 ) -> None:
     """Export the warehouse's tables and views (Excel: one sheet per view, Chinese headers)."""
     from load.publish.export import FORMATS, export as run_export

@@ -54,7 +54,7 @@ def nightly_deployment(cron: str | None = None, timezone: str | None = None,
 def serve_command(
     cron: Annotated[Optional[str], typer.Option("--cron", help=f"cron line (default {DEFAULT_CRON}; env XXGK_CRON)")] = None,
     timezone: Annotated[Optional[str], typer.Option("--timezone", help=f"default {DEFAULT_TIMEZONE}; env XXGK_TIMEZONE")] = None,
-    input: Annotated[Optional[list[Path]], typer.Option("--input", help="file or folder (repeatable)", metavar="PATH")] = None,
+    input: Annotated[Optional[list[Path]], typer.Option("--input", help="file or folder (repeatable)", metavar="<path>")] = None,
     db: Annotated[Optional[Path], typer.Option("--db", help="warehouse file")] = None,
 ) -> None:
     """Serve the nightly schedule (runs until interrupted; needs a Prefect API or starts a local one).

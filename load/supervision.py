@@ -46,11 +46,14 @@ def _layouts(key: str, table: Table) -> list[tuple[str, Table]]:
     return [("other_split", REQUESTS_2021), ("other_as_one", REQUESTS_OTHER_AS_ONE)]
 
 
+# The HTTP Last-Modified of a report no page or closing line dates: the earliest the crawls saw, and only within
+# the two years after the report's year (as a closing date line, transform/dates.py) — a server that dates every
+# file by its last deployment (a site migrated in 2026 serving a 2023 report) gives no publication date.
 LAST_MODIFIED = """
 UPDATE reports SET published_on = lm.day, published_on_source = 'last_modified'
 FROM (SELECT url, min(CAST(try_strptime(last_modified, '%a, %d %b %Y %H:%M:%S GMT') AS DATE)) AS day
       FROM fetches WHERE last_modified IS NOT NULL GROUP BY url) lm
-WHERE reports.source = lm.url AND lm.day IS NOT NULL
+WHERE reports.source = lm.url AND year(lm.day) > reports.year AND year(lm.day) <= reports.year + 2
   AND (reports.published_on IS NULL OR reports.published_on_source = 'last_modified')
 """
 

@@ -23,6 +23,22 @@ def prefect_harness():
         yield
 
 
+@pytest.fixture(scope="session")
+def warehouse(prefect_harness, tmp_path_factory):
+    """The bundled samples through the real Prefect flow into a real DuckDB file, once per session: (db, raw
+    store, the run's summary, the progress events the flow reported). Tests read it; a rerun over the same
+    samples (test_flow.py) leaves it as it was."""
+    from flows import progress
+    from flows.pipeline import run_flow
+
+    db = tmp_path_factory.mktemp("wh") / "warehouse.duckdb"
+    raw = tmp_path_factory.mktemp("raw")
+    events: list[tuple[str, int]] = []
+    with progress.listening(lambda event, value: events.append((event, value))):
+        first = run_flow(inputs=[str(SAMPLES)], db=str(db), raw_root=str(raw))
+    return db, raw, first, events
+
+
 def gold(name: str) -> dict:
     return json.loads((GOLD / f"{name}.json").read_text(encoding="utf-8"))
 

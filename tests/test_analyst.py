@@ -156,3 +156,37 @@ def test_serve_starts_quietly_and_says_when_it_runs(tmp_path):
     text = log.read_text()
     assert "schedule '0 2 * * *' in Asia/Shanghai" in text and "next run:" in text and "prefect deployment run" in text
     assert "ERROR" not in text and "Traceback" not in text and "database is locked" not in text, text
+
+
+def test_help_shows_flags_as_flags_and_every_option_with_help():
+    """Every command's --help: no `<bool>` beside a flag, and each option line carries its help text."""
+    import re
+
+    from typer.main import get_command
+
+    names = list(get_command(app).commands)
+    assert {"run", "extract", "sql", "prune", "crawl", "export", "report", "serve", "show"} <= set(names)
+    wide = CliRunner(env={"COLUMNS": "200", "TERM": "dumb"})
+    for args in [[], *([n] for n in names)]:
+        out = wide.invoke(app, [*args, "--help"]).output
+        assert "<bool>" not in out, (args, out)
+        for line in out.splitlines():
+            m = re.match(r"│\s+(?:\*\s+)?(--[\w-]+)(?:\s+-\w)?(?:\s+\S+)?\s*│", line)
+            assert m is None, (args, f"{line.strip()!r}: an option without help text")
+
+
+def test_every_command_quiets_prefect_before_importing_it(monkeypatch):
+    """Prefect reads its settings once, at import: `flows.cli` must not import it, and every command must pass
+    through the app callback that quiets it (flows/app.py quiet_prefect), --help included."""
+    from typer.main import get_command
+
+    import flows.app
+
+    code = "import sys, flows.cli; sys.exit('prefect' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], cwd=ROOT).returncode == 0
+    calls: list[bool] = []
+    monkeypatch.setattr(flows.app, "quiet_prefect", lambda verbose=False: calls.append(verbose))
+    for name in get_command(app).commands:
+        calls.clear()
+        assert runner.invoke(app, [name, "--help"]).exit_code == 0
+        assert calls == [False], name

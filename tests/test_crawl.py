@@ -191,3 +191,23 @@ def test_crawl_cli_fetches_into_out_dir(crawled, tmp_path, monkeypatch):
     bad = tmp_path / "bad.csv"
     bad.write_text("agency,listing_url\nx,ftp://nowhere\n", encoding="utf-8")
     assert CliRunner().invoke(app, ["crawl", "--sources", str(bad)]).exit_code == 2
+
+
+def test_published_on_from_the_detail_page_and_timeliness(crawled):
+    """The saved 2023 平潭 page states <meta name="PubDate" content="2024-03-08 15:34">: a city-level report for its
+    area is due by 31 March (条例 第四十九条), so it is on time."""
+    from datetime import date
+
+    site, db, _, _ = crawled
+    url = site.url(PINGTAN + "202403/t20240308_87885.htm")
+    assert query(db, f"SELECT published_on, published_on_source FROM reports WHERE source = '{url}'") == \
+        [(date(2024, 3, 8), "page")]
+    assert query(db, f"SELECT level, deadline, days_late, on_time FROM timeliness WHERE source = '{url}'") == \
+        [("city", date(2024, 3, 31), 0, True)]
+    # the crawl found its 2011 report (old layout, skipped but there) and 2023's: the years between are missing,
+    # and so is last year's once 31 March is past (a crawled listing column)
+    missing = query(db, "SELECT year, reason FROM missing_reports WHERE agency = '平潭综合实验区' ORDER BY year")
+    today = date.today()
+    due = today.year - (1 if today > date(today.year, 3, 31) else 2)
+    assert missing == [(y, "gap") for y in range(2012, 2023)] + ([(due, "overdue")] if due > 2023 else [])
+

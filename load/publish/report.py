@@ -172,8 +172,8 @@ def render(db: Path, base: Path | None = None) -> str:
               + "</p><p>状态：" + "；".join(f"<b>{html.escape(zh)}</b>（{k}）" for k, (_, zh) in STATUSES.items())
               + "。单位：件；比率为占办理结果总计之比。</p>")
     flagged_q = [q for q in quality if (q.get("score") or 0) < 100]
-    quality_cols = tuple(c for c in ("rank", "agency", "year", "score", "arithmetic", "cross_year", "on_time",
-                                     "complete", "source") if quality and c in quality[0])
+    quality_cols = tuple(c for c in ("rank", "agency", "year", "score", "on_time", "complete", "arithmetic",
+                                     "cross_year", "prose_agrees", "section5_new", "source") if quality and c in quality[0])
     missing_cols = tuple(c for c in ("agency", "year", "reason") if missing and c in missing[0]) or ("agency", "year")
     made = datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
     return (

@@ -115,8 +115,9 @@ WITH req AS (
     FROM stg_facts
     WHERE table_name = 'active'
     GROUP BY report_id
-), fee AS (  -- the 信息处理费 collected, as the text states it (section 六 of the 2021 format; prose_facts)
-    SELECT report_id, max(value) AS processing_fee_cny
+), fee AS (  -- the 信息处理费 collected, as the text states it (section 六 of the 2021 format; prose_facts);
+             -- NULL where the text states two different amounts (a total and a part, this year and last: not guessed)
+    SELECT report_id, CASE WHEN min(value) = max(value) THEN max(value) END AS processing_fee_cny
     FROM prose_facts
     WHERE table_name = 'prose' AND row_key = 'processing_fee'
     GROUP BY report_id
