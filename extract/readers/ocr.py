@@ -23,7 +23,7 @@ from PIL import Image
 
 from extract.document import Grid, Line
 from extract.limits import check_pixels
-from extract.readers.pdf import _FOOTER
+from extract.readers.footer import FOOTER
 from extract.readers.ruling import INK, Table, find_tables, skew_angle
 
 SCALE = 2.0  # render at 144 dpi: digits ~25 px high, what PP-OCR reads best
@@ -155,7 +155,7 @@ def _lines(boxes, number: int) -> list[tuple[float, Line]]:
         for prev, b in zip(bs, bs[1:]):
             gap = b[0][0] - prev[0][2]
             text += (" " if gap > (b[0][3] - b[0][1]) else "") + b[1]
-        if not _FOOTER.match(text):
+        if not FOOTER.match(text):
             out.append((min(b[0][1] for b in bs) / SCALE, Line(text, number)))
     return out
 

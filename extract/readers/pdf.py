@@ -6,14 +6,14 @@ continues the grid that closed the previous one when their column counts agree
 """
 from __future__ import annotations
 
-import re
 from io import BytesIO
 
 from extract.document import Document, Grid, Line, ReadError
 from extract.limits import check_pages
+from extract.readers import ocr  # pages without a text layer (scans) go through OCR when installed
+from extract.readers.footer import FOOTER
 from extract.readers.pdfium_objects import PdfiumPages
 
-_FOOTER = re.compile(r"^[-—–\s]*\d+[-—–\s]*$|^第\s*\d+\s*页")
 TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
 
 
@@ -37,7 +37,7 @@ def _page_blocks(page, number: int) -> list[tuple[float, Line | Grid]]:
     rest = page.filter(outside) if boxes else page
     for ln in rest.extract_text_lines(layout=False, strip=True):
         text = ln["text"].strip()
-        if text and not _FOOTER.match(text):
+        if text and not FOOTER.match(text):
             blocks.append((ln["top"], Line(text, number)))
     blocks.sort(key=lambda b: b[0])
     return blocks
@@ -54,8 +54,6 @@ def _innermost(tables: list) -> list:
 
 def read(data: bytes) -> Document:
     import pdfplumber
-
-    from extract.readers import ocr  # pages without a text layer (scans) go through OCR when installed
 
     doc = Document("pdf")
     try:
