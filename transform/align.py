@@ -28,7 +28,7 @@ MID_LINE = 3.0  # a row's values begin or end inside a line that prints one row'
 FUSED = 2.0  # fewer runs than cells: digits ran together, to be cut by the arithmetic
 STRONG = 90.0  # a label this similar names its row
 WEAK = 85.0  # below this, a row was placed by the order of the values, not by its label
-INSIDE = 20  # more label text than a unit, a note remnant or a vertical group label between two values of one row: not one row
+INSIDE = 20  # more text between two values than a unit, a note's remnant or a vertical group label: not one row
 MAX_TEXT = 60  # label text considered on each side of a row's values (characters, normalised)
 # a note printed under a cell's number: 22（其中修订16件）; its number is no cell of its own
 _NOTE = re.compile(r"[（(]\s*(?:其中|含|包括)[^（()）]{0,30}[）)]")
@@ -79,6 +79,11 @@ def stream(content: list[tuple[object, int]]) -> list[Tok]:
     return out
 
 
+def ruled_rows(table: Table) -> set[str]:
+    """Rows some rule of the table's own arithmetic (R1–R4) checks."""
+    return {row for lhs, rhs in equations(table) for row, _ in lhs + rhs}
+
+
 def _digits(tok: Tok) -> int:
     t = tok.text.replace(" ", "")
     return len(t) if t.isdigit() else (1 if t else 0)
@@ -97,7 +102,7 @@ def align(table: Table, toks: list[Tok], after: bool = False, order: bool = Fals
     n_rows, n_vals = len(table.rows), len(vals)
     one_row = _one_row_lines(table, [toks[v] for v in vals])
     width = max(len(r.cols) for r in table.rows)
-    ruled = {row for lhs, rhs in equations(table) for row, _ in lhs + rhs}  # rows some rule checks
+    ruled = ruled_rows(table)
 
     def same_line(a: int, b: int) -> bool:
         """Values a and b stand on one line that holds no more values than a row has cells: one row's."""
@@ -319,9 +324,9 @@ def _beside_gaps(table: Table, alignment: Alignment) -> dict[int, str]:
     it left over: there the stream printed something the template does not expect (a block laid out
     column by column, a row of another layout), so the values beside it may be another row's, and
     nothing but the order vouches for them."""
-    ruled = {row for lhs, rhs in equations(table) for row, _ in lhs + rhs}
+    ruled = ruled_rows(table)
     found = {p.row for p in alignment.placed}
-    skipped = sorted(t.pos for t in alignment.skipped_values)
+    skipped = [t.pos for t in alignment.skipped_values]
     out: dict[int, str] = {}
     placed = alignment.placed
     for n, p in enumerate(placed):
