@@ -2,8 +2,8 @@
 fetching, extraction, loading, publishing or recording, then `xxgk run` again. After the kill the warehouse
 is all or nothing (as before the run, or as a clean run leaves it); after the rerun it equals a clean run's
 (row counts, checksum of facts, the URLs crawled), no lock or temporary file held it up, and the raw store
-holds no partial file. CI runs the first XXGK_CHAOS_KILLS (default 1: each costs two runs) kills; `make chaos` runs all 20.
-XXGK_CHAOS_SEED replays a set of moments (each failure names its seed)."""
+holds no partial file. CI runs the first XXGK_CHAOS_KILLS kills (default 3: publishing, loading, a crawl's
+fetching; each costs two runs); `make chaos` runs all 20. XXGK_CHAOS_SEED replays a set of moments (each failure names its seed)."""
 from __future__ import annotations
 
 import os
@@ -15,7 +15,7 @@ from chaos import DOCUMENTS, Kill, Outcome, build_column, content, fingerprint, 
 from sitesrv import Site
 from test_bad_inputs import cli_env
 
-KILLS = int(os.environ.get("XXGK_CHAOS_KILLS", "1"))
+KILLS = int(os.environ.get("XXGK_CHAOS_KILLS", "3"))
 SEED = int(os.environ.get("XXGK_CHAOS_SEED") or random.randrange(1 << 30))
 ENV = {"XXGK_FETCH_DELAY": "0.05", "XXGK_OCR": "off"}
 
