@@ -246,3 +246,40 @@ def test_table_two_laid_out_in_columns_is_never_silently_shifted():
     wrong = wrong_cells(report, name)
     assert any(k[0] == "active" for k in wrong)  # the layout hides whose values are whose
     assert unwarned(report, wrong) == []
+
+
+def _down_columns(labels: list[str], rows: list[list[object]], total_at: int | None = None) -> list[str]:
+    """A block of a ruled table as an extractor reading down its columns prints it: the rows' labels, then
+    each column's values top to bottom (the total column at `total_at` among them, if given)."""
+    cols = [[str(r[c]) for r in rows] for c in range(len(rows[0]))]
+    if total_at is not None:
+        cols.insert(total_at, cols.pop())
+    return labels + [v for col in cols for v in col]
+
+
+def test_a_table_printed_down_its_columns_is_read_by_its_arithmetic_and_warned():
+    """pdfminer's layout analysis reads a ruled table column by column, a page at a time: the labels of the
+    page's rows, then every value of the first column, then of the second… and may take the total column
+    before a narrow one. The block is put back row by row only where the table's arithmetic holds."""
+    from transform.schema import REQUESTS_2021, REVIEW_LITIGATION
+    name = "2025_suqian_shuyang_xzf.txt"
+    cells, lines = gold_cells(gold(name)), sample(name).splitlines()
+    start = next(i for i, line in enumerate(lines) if "三、收到和处理" in line)
+    review = next(i for i, line in enumerate(lines) if "四、政府信息公开行政复议" in line)
+    end = next(i for i, line in enumerate(lines) if "五、政府信息公开工作存在" in line)
+
+    def block(table, rows, total_at=None):
+        return _down_columns([r.label for r in rows],
+                             [[cells[(table.key, r.key, c)] for c in r.cols] for r in rows], total_at)
+
+    rows = REQUESTS_2021.rows
+    text = lines[:start + 1] + ["申请人情况", "自然人", "法人或其他组织", "总计"] \
+        + block(REQUESTS_2021, rows[:14]) + ["- 3 -"] + block(REQUESTS_2021, rows[14:], total_at=5) \
+        + [lines[review], "结果维持 结果纠正 其他结果 尚未审结 总计"] \
+        + block(REVIEW_LITIGATION, REVIEW_LITIGATION.rows) + lines[end:]
+    report = read("\n".join(text), name)
+    for key in ("requests", "review_litigation"):
+        want = {k: v for k, v in cells.items() if k[0] == key}
+        assert {k: c.value for k, c in report.cells.items() if k[0] == key} == want, key
+    placed = {n.row for n in report.notes() if n.table == "requests" and n.code == "placed"}
+    assert placed == {r.key for r in rows}  # every row says it was placed by the table's order, not its label

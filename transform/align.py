@@ -13,7 +13,7 @@ compares it with the table's arithmetic before trusting it (`transform.parse`).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from transform.fused import FusedRun, equations, resolve_fused
 from transform.labels import norm, similarity
@@ -77,6 +77,55 @@ def stream(content: list[tuple[object, int]]) -> list[Tok]:
                 out.append(Tok("", True, page, True, line, len(out)) if blank
                            else Tok(sub, False, page, line=line, pos=len(out)))
     return out
+
+
+def column_major(toks: list[Tok], width: int) -> list[Tok] | None:
+    """The stream with each run of values that a table printed column by column put back row by row.
+
+    Some text extractors (pdfminer's layout analysis) read a ruled table down its columns: the labels of a
+    page's rows come first, then the first column's values of all those rows, then the second column's…
+    A run of m × `width` values with no text between may be such a block of m rows; read by rows it is
+    value [c·m + r] at row r, column c. Whether it was one is for the table's arithmetic to say (the caller
+    keeps this reading only if every rule it can check holds). None when the stream has no such run."""
+    out: list[Tok] = []
+    changed, i = False, 0
+    while i < len(toks):
+        j = i
+        while j < len(toks) and toks[j].value and not toks[j].blank_row:
+            j += 1
+        if j == i:
+            out.append(toks[i])
+            i += 1
+            continue
+        run, (m, rest) = toks[i:j], divmod(j - i, width)
+        if m >= 2 and not rest:
+            chunks = _total_last([run[c * m:(c + 1) * m] for c in range(width)])
+            run, changed = [chunks[c][r] for r in range(m) for c in range(width)], True
+        out += run
+        i = j
+    return [replace(t, pos=n) for n, t in enumerate(out)] if changed else None
+
+
+def _total_last(chunks: list[list[Tok]]) -> list[list[Tok]]:
+    """A block's columns as printed, but the total column last: an extractor that reads down columns may
+    take them out of order (a narrow column after a wide one). The total is the column that is, row by row,
+    the sum of the others: the last one if it is, else the one that is (or the last of several equal ones);
+    otherwise the print's order."""
+    nums = [[parse_value(t.text) for t in c] for c in chunks]
+    if any(v is None or v.status != "number" for c in nums for v in c):
+        return chunks
+    vals = [[v.value or 0 for v in c] for c in nums]
+
+    def is_total(t: int) -> bool:
+        return all(abs(vals[t][r] - sum(c[r] for n, c in enumerate(vals) if n != t)) < 1e-6 for r in range(len(vals[t])))
+
+    if is_total(len(chunks) - 1):
+        return chunks
+    totals = [t for t in range(len(chunks)) if is_total(t)]
+    if not totals or any(vals[t] != vals[totals[0]] for t in totals):
+        return chunks
+    # several columns equal to the others' sum are equal to each other (natural persons only): any is the total
+    return [c for n, c in enumerate(chunks) if n != totals[-1]] + [chunks[totals[-1]]]
 
 
 def ruled_rows(table: Table) -> set[str]:

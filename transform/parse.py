@@ -19,7 +19,7 @@ from transform.report import Cell, Report
 from transform.fused import FusedRun, equations, prose_hints, resolve_fused
 from transform.moved import NotedValue, noted_values, put_back
 from transform.tokens import Segment, text_segments
-from transform.align import align, fill, short_patterns, stream
+from transform.align import align, column_major, fill, short_patterns, stream
 from transform.columns import read_grid
 from transform.furniture import without_furniture
 from transform.schema import (
@@ -430,11 +430,15 @@ def parse(doc: Document, source: str = "", sha256: str = "") -> Report:
                 fill(by_pattern, table, align(table, tokens, after, pattern=pattern), hints)
                 candidates.append(by_pattern)
         if key != "active":  # by order alone only where arithmetic can vouch for it, and only if it does
-            by_order = Report(source)
-            fill(by_order, table, align(table, tokens, order=True), hints, order=True)
-            holds, fails = arithmetic(by_order, table)
-            if holds and not fails:
-                candidates.append(by_order)
+            width = max(len(r.cols) for r in table.rows) if key == "requests" else 5
+            for toks in (tokens, column_major(tokens, width)):
+                if toks is None:
+                    continue
+                by_order = Report(source)
+                fill(by_order, table, align(table, toks, order=True), hints, order=True)
+                holds, fails = arithmetic(by_order, table)
+                if holds and not fails:
+                    candidates.append(by_order)
         chosen = max(candidates, key=lambda r: reading_quality(r, table))
         _warn_unread(chosen, table)
         report.cells.update(chosen.cells)
