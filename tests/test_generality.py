@@ -283,3 +283,44 @@ def test_a_table_printed_down_its_columns_is_read_by_its_arithmetic_and_warned()
         assert {k: c.value for k, c in report.cells.items() if k[0] == key} == want, key
     placed = {n.row for n in report.notes() if n.table == "requests" and n.code == "placed"}
     assert placed == {r.key for r in rows}  # every row says it was placed by the table's order, not its label
+
+
+ONE_LINE = "2022_pingtan_gwh.txt"  # the whole report on one line: its tables are easy to re-print
+REVIEW_15 = "结果维持结果纠正其他结果尚未审结总计 0 1 1 0 2 1 0 0 0 1 0 0 0 0 0 五、"
+
+
+def _review(report: Report) -> dict:
+    return {k: c.value for k, c in report.cells.items() if k[0] == "review_litigation"}
+
+
+def test_table_four_among_stray_values_is_the_run_whose_rows_add_up():
+    """Figures of another table mixed in before table 四's fifteen: the window every row's sum holds for."""
+    text = sample(ONE_LINE)
+    assert REVIEW_15 in text
+    report = read(text.replace(REVIEW_15, REVIEW_15.replace("总计 0", "总计 3 7 0")), ONE_LINE)
+    want = {k: v for k, v in gold_cells(gold(ONE_LINE)).items() if k[0] == "review_litigation"}
+    assert _review(report) == want
+    assert {n.row for n in report.notes() if n.table == "review_litigation" and n.code == "extra"} == \
+        {"review", "litigation_direct", "litigation_after_review"}
+
+
+def test_table_four_under_a_header_naming_its_rows_is_never_placed_by_the_nearest_name():
+    """A copy kept only five of the fifteen values under the header 行政复议 · 未经复议直接起诉 · 复议后起诉:
+    whichever row they are read into says so (the header word nearest to them is no row label)."""
+    report = read(sample(ONE_LINE).replace(REVIEW_15, "结果维持结果纠正其他结果尚未审结总计 0 1 1 0 2 五、"), ONE_LINE)
+    wrong = {k: v for k, v in wrong_cells(report, ONE_LINE).items() if k[0] == "review_litigation"}
+    assert unwarned(report, wrong) == []
+    read_rows = {k[1] for k in _review(report)}
+    assert read_rows and all(any(n.table == "review_litigation" and n.row == r for n in report.notes())
+                             for r in read_rows)
+
+
+def test_a_row_beside_values_left_over_in_a_one_value_per_line_copy_is_left_out_and_warned():
+    """Each cell on a line of its own and more values after a row's label than it has cells: nothing tells
+    which are its, so the row is absent with a warning rather than read from the first seven."""
+    text = sample(ONE_LINE).replace("四、结转下年度继续办理 0000000 四、",
+                                    "四、结转下年度继续办理\n" + "\n".join(["0"] * 7 + ["26", "26"]) + "\n四、")
+    report = read(text, ONE_LINE)
+    assert not any(k[:2] == ("requests", "carried_over_out") for k in report.cells)
+    assert any(n.row == "carried_over_out" for n in report.notes())
+    assert unwarned(report, wrong_cells(report, ONE_LINE)) == []

@@ -343,7 +343,9 @@ def _one_row_lines(table: Table, values: list[Tok]) -> set[int]:
 def _split_lines(table: Table, alignment: Alignment) -> dict[int, str]:
     """Rows whose values the alignment cannot tell from others': their one-row line is shared with
     another row or with values left over, or a value left over stands right beside theirs (no label
-    between). Such a row prints more or fewer values than it has cells, and which are its is a guess."""
+    between) on their line, or anywhere when their values do not stand alone on one line (a copy printing
+    each cell on a line of its own). Such a row prints more or fewer values than it has cells, and which
+    are its is a guess."""
     values = [t for p in alignment.placed for t in p.toks] + alignment.skipped_values
     one_row = _one_row_lines(table, values)
     owners: dict[int, set] = {}
@@ -355,12 +357,16 @@ def _split_lines(table: Table, alignment: Alignment) -> dict[int, str]:
                 if t.line in one_row:
                     owners.setdefault(t.line, set()).add(p.row)
     lines = {t.pos: t.line for t in values}
+    told_apart = {p.row for p in alignment.placed if p.cols is not None  # a short row says how it was read
+                   or (len({t.line for t in p.toks}) == 1
+                       and all(lines[v.pos] != p.toks[0].line or v in p.toks for v in values))}
     out: dict[int, str] = {}
     for t in alignment.skipped_values:
         if t.line in one_row:
             owners.setdefault(t.line, set()).add(None)
         for near in (t.pos - 1, t.pos + 1):
-            if near in owner_at and lines[near] == t.line:
+            # beside it on its line, or beside it in a stream of values one per line (nothing tells them apart)
+            if near in owner_at and (lines[near] == t.line or owner_at[near] not in told_apart):
                 out[owner_at[near]] = " | ".join(v.text for v in sorted(values, key=lambda v: v.pos)
                                                  if abs(v.pos - t.pos) <= len(table.rows[owner_at[near]].cols))
     texts = {line: " | ".join(t.text for t in values if t.line == line and not t.blank_row) for line in owners}

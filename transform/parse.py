@@ -334,9 +334,12 @@ def map_review(report: Report, table: Table, segs: list[Segment]) -> None:
         resolve_fused(report, table, [FusedRun(cols, [v for v, _ in flat], flat[0][1])])
         return
     if vals is None and len(flat) > len(cols):
-        extra = [v for v, _ in flat[len(cols):]]
-        report.warnings.append(f"review_litigation: {len(flat)} values for {len(cols)} cells; extra {extra} ignored")
-        vals = [v for v, _ in flat[: len(cols)]]
+        start, how = _review_window(table, cols, [v for v, _ in flat])
+        for row in table.rows:
+            report.warn(table.key, row.key, "", f"{len(flat)} values for {len(cols)} cells; read values "
+                        f"{start + 1}–{start + len(cols)}: {how}", "extra")
+        flat = flat[start:start + len(cols)]
+        vals = [v for v, _ in flat]
     if vals is None:
         report.warnings.append(f"review_litigation: {len(flat)} values for {len(cols)} cells; table left out")
         return
@@ -347,6 +350,22 @@ def map_review(report: Report, table: Table, segs: list[Segment]) -> None:
             report.warn("review_litigation", row, col, f"unreadable cell {raw!r}", "unreadable")
             continue
         report.cells[(table.key, row, col)] = Cell(v.value, v.status, raw, page, "text" if text_only else "grid")
+
+
+def _review_window(table: Table, cols: list[tuple[str, str]], values: list[str]) -> tuple[int, str]:
+    """Where table 四's cells stand among more values than it has (a copy that mixed another table's figures
+    in): the one window of consecutive values every row's sum holds for, else the first."""
+    windows = []
+    for start in range(len(values) - len(cols) + 1):
+        parsed = [parse_value(v) for v in values[start:start + len(cols)]]
+        if any(p is None for p in parsed):
+            continue
+        got = {k: p.value or 0 for k, p in zip(cols, parsed)}
+        if all(abs(sum(got[k] for k in lhs) - sum(got[k] for k in rhs)) < 1e-6 for lhs, rhs in equations(table)):
+            windows.append(start)
+    if len({tuple(values[w:w + len(cols)]) for w in windows}) == 1:
+        return windows[0], "the only run of them whose rows add up"
+    return 0, "no single run of them adds up, so which are the table's is not certain"
 
 
 def _printed_values(seg: Segment) -> bool:
@@ -420,7 +439,7 @@ def parse(doc: Document, source: str = "", sha256: str = "") -> Report:
             if read_grid(by_columns, table, grid_rows):
                 candidates.append(by_columns)
         tokens = stream(content)
-        for after in (False, True):
+        for after in () if _header_names_rows(table, tokens) else (False, True):
             by_stream = Report(source)
             fill(by_stream, table, align(table, tokens, after), hints)
             candidates.append(by_stream)
@@ -446,6 +465,15 @@ def parse(doc: Document, source: str = "", sha256: str = "") -> Report:
     if not report.cells:
         report.error = "no standard tables found"
     return report
+
+
+def _header_names_rows(table: Table, tokens: list) -> bool:
+    """Every row's label stands before the first value: a header naming the rows (table 四's 行政复议 ·
+    未经复议直接起诉 · 复议后起诉 over one row of fifteen), so no label sits beside its own values and the
+    values are read by the table's order alone, never by the header word nearest to them."""
+    first = next((i for i, t in enumerate(tokens) if t.value), len(tokens))
+    head = "".join(norm(t.text) for t in tokens[:first])
+    return len(table.rows) > 1 and all(norm(r.label) in head for r in table.rows)
 
 
 def _warn_unread(reading: Report, table: Table) -> None:
