@@ -324,3 +324,21 @@ def test_a_row_beside_values_left_over_in_a_one_value_per_line_copy_is_left_out_
     assert not any(k[:2] == ("requests", "carried_over_out") for k in report.cells)
     assert any(n.row == "carried_over_out" for n in report.notes())
     assert unwarned(report, wrong_cells(report, ONE_LINE)) == []
+
+
+def test_a_heading_a_converter_cut_into_cells_still_opens_its_section():
+    """pymupdf4llm put the heading in the previous table's last row, cut across two cells
+    (|三、收到和处理政府信|息公开申请情况|||): it still opens table 三; a section never found warns every row."""
+    name = "2021_pingtan_gaj.txt"
+    cut = "<table><tr><td>行政事业性收费</td><td>0</td></tr><tr><td>三、收到和处理政府信</td><td>息公开申请情况</td>" \
+          "<td></td></tr></table>"
+    page = f"<p>{gold(name)['agency']}2021年度政府信息公开工作年度报告</p>" + cut + _requests_grid(name) \
+        + "<p>四、政府信息公开行政复议、行政诉讼情况</p>"
+    report = read(page, "r.html")
+    want = {k: v for k, v in gold_cells(gold(name)).items() if k[0] == "requests"}
+    assert {k: c.value for k, c in report.cells.items() if k[0] == "requests"} == want
+    lost = read(page.replace("三、收到和处理政府信", "收到"), "r.html")
+    assert not any(k[0] == "requests" for k in lost.cells)
+    from transform.schema import REQUESTS_OTHER_AS_ONE  # no section text says which of 六's layouts
+    assert {n.row for n in lost.notes() if n.table == "requests" and n.code == "not_found"} >= \
+        {r.key for r in REQUESTS_OTHER_AS_ONE.rows}

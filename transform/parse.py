@@ -53,6 +53,11 @@ def split_sections(doc: Document, full: bool = False) -> dict[str, list[tuple[ob
                     for text in printed[0].splitlines():
                         current = _text_line(out, current, text, page)
                     continue
+                if len(printed) > 1 and _HEADING.match(heading := "".join(printed)) \
+                        and not any(parse_value(c) is not None for c in printed):
+                    # a heading a converter cut into cells ('三、收到和处理政府信 | 息公开申请情况')
+                    current = _text_line(out, current, heading, page)
+                    continue
                 if full:  # every position, less the padding after a row's last cell (hspan with no text)
                     width = len(block.rows[i])
                     while width and block.hspans[i][width - 1] and not block.rows[i][width - 1]:
@@ -426,6 +431,8 @@ def parse(doc: Document, source: str = "", sha256: str = "") -> Report:
         segs = segments(content)
         if not segs:
             report.warn(key, "", "", "section not found", "not_found")
+            for row in table.rows:  # each absent figure says so where an analyst looks for it
+                report.warn(key, row.key, "", "not read: the table's section was not found", "not_found")
             continue
         by_rows = Report(source)
         if key == "review_litigation":
