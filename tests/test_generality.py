@@ -342,3 +342,21 @@ def test_a_heading_a_converter_cut_into_cells_still_opens_its_section():
     from transform.schema import REQUESTS_OTHER_AS_ONE  # no section text says which of 六's layouts
     assert {n.row for n in lost.notes() if n.table == "requests" and n.code == "not_found"} >= \
         {r.key for r in REQUESTS_OTHER_AS_ONE.rows}
+
+
+def test_table_two_rows_cut_from_one_run_of_values_say_so():
+    """Table 二 (no arithmetic) printed down its columns, a value per line (pdfminer of a browser print):
+    labels first, then one run of values. A row read from such a run by counting cells — here with its
+    label behind the values — says that which values are whose is not certain."""
+    from transform.align import align, fill, stream
+    from transform.schema import ACTIVE_2019
+    lines = ["第二十条第（一）项", "信息内容", "本年新制作数量", "本年新公开数量", "对外公开总数量", "规章", "规范性文件",
+             *"13 60 13 60 524 368".split(), "第二十条第（五）项", "信息内容", "上一年项目数量", "本年增/减",
+             "处理决定数量", "行政许可", "其他对外管理服务事项", *"0 0 0 0 0 0".split()]
+    tokens = stream([(line, 1) for line in lines])
+    report = Report("r")
+    fill(report, ACTIVE_2019, align(ACTIVE_2019, tokens, after=True))
+    read_rows = {k[1] for k in report.cells}
+    assert "licensing" in read_rows  # 60 524 368 before 行政许可: the cut the count of cells alone makes
+    gaps = {n.row for n in report.notes() if n.code == "gap"}
+    assert read_rows <= gaps

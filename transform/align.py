@@ -375,13 +375,14 @@ def _split_lines(table: Table, alignment: Alignment) -> dict[int, str]:
 
 
 def _beside_gaps(table: Table, alignment: Alignment) -> dict[int, str]:
-    """Rows no rule checks (table 二) next to a template row the alignment did not find, or next to values
-    it left over: there the stream printed something the template does not expect (a block laid out
-    column by column, a row of another layout), so the values beside it may be another row's, and
-    nothing but the order vouches for them."""
+    """Rows no rule checks (table 二) next to a template row the alignment did not find, next to values
+    it left over, or whose values run on into another row's with no label between: there the stream
+    printed something the template does not expect (a block laid out column by column, a row of another
+    layout), so the values beside it may be another row's, and nothing but the order vouches for them."""
     ruled = ruled_rows(table)
     found = {p.row for p in alignment.placed}
     skipped = [t.pos for t in alignment.skipped_values]
+    values = {t.pos for q in alignment.placed for t in q.toks} | set(skipped)
     out: dict[int, str] = {}
     placed = alignment.placed
     for n, p in enumerate(placed):
@@ -395,6 +396,8 @@ def _beside_gaps(table: Table, alignment: Alignment) -> dict[int, str]:
             out[p.row] = f"row {missing[0]!r}, not found"
         elif any(before < x < first or last < x < after for x in skipped):
             out[p.row] = "values left over"
+        elif first - 1 in values or last + 1 in values:  # one run of values, cut by the count of cells alone
+            out[p.row] = "another row's values with no label between"
     return out
 
 
