@@ -360,3 +360,23 @@ def test_table_two_rows_cut_from_one_run_of_values_say_so():
     assert "licensing" in read_rows  # 60 524 368 before 行政许可: the cut the count of cells alone makes
     gaps = {n.row for n in report.notes() if n.code == "gap"}
     assert read_rows <= gaps
+
+
+def test_markdown_rows_stacked_in_one_with_br_are_read_apart():
+    """pymupdf4llm merged two table rows into one Markdown row, each cell holding both with <br>
+    (|3.危及…<br>4.保护…|0<br>1|…): read as the two rows they are."""
+    from transform.schema import REQUEST_COLS, REQUESTS_2021
+    name = "2023_pingtan_gwh.txt"
+    cells = gold_cells(gold(name))
+    rows = ["|（三）不予公开|" + r.label + "|" + "|".join(str(cells[("requests", r.key, c)]) for c in REQUEST_COLS) + "|"
+            for r in REQUESTS_2021.rows]
+    i = next(n for n, r in enumerate(REQUESTS_2021.rows) if r.key == "denied_third_party")
+    a, b = REQUESTS_2021.rows[i - 1], REQUESTS_2021.rows[i]
+    rows[i - 1:i + 1] = ["|（三）<br>不予公|3." + a.label + "<br>4." + b.label + "|" + "|".join(
+        f"{cells[('requests', a.key, c)]}<br>{cells[('requests', b.key, c)]}" for c in REQUEST_COLS) + "|"]
+    md = f"{gold(name)['agency']}2023年政府信息公开工作年度报告\n\n三、收到和处理政府信息公开申请情况\n\n" \
+         "||申请人情况|自然人|商业企业|科研机构|社会公益组织|法律服务机构|其他|总计|\n|---|---|---|---|---|---|---|---|---|\n" \
+         + "\n".join(rows) + "\n\n四、政府信息公开行政复议、行政诉讼情况\n"
+    report = read(md, "r.md")
+    want = {k: v for k, v in cells.items() if k[0] == "requests"}
+    assert {k: c.value for k, c in report.cells.items() if k[0] == "requests"} == want

@@ -421,7 +421,7 @@ def parse(doc: Document, source: str = "", sha256: str = "") -> Report:
     grids = split_sections(doc, full=True)
     tables = tables_for(report.template)
     req_text = norm(" ".join(" ".join(x) if isinstance(x, list) else str(x) for x, _ in sections.get("requests", [])))
-    if "逾期不补正" in req_text or "缴纳费用" in req_text:
+    if any(w in req_text for w in ("逾期不补正", "逾期未按", "缴纳费用", "收费通知")):  # words of 六 split in three
         tables["requests"] = REQUESTS_2021
     else:
         tables["requests"] = REQUESTS_OTHER_AS_ONE

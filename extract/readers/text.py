@@ -40,6 +40,30 @@ def _cells(line: str) -> list[str] | None:
     return None
 
 
+_BR = re.compile(r"<br\s*/?>", re.I)
+_FIGURE = re.compile(r"\s*(?:[+-]?\d+(?:\.\d+)?|[/—－-]|无)?\s*")
+_ROW_START = re.compile(r"\s*(?:\d{1,2}\s*[.．、]|[（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+、)")
+
+
+def _unstacked(cells: list[str]) -> list[list[str]]:
+    """A Markdown row a converter made of k table rows stacked in each cell with <br>
+    (`3.危及…<br>4.保护…` | `0<br>1` | …): the k rows. It is one only if every figure cell holds the same k ≥ 2
+    figures and a label cell holds k labels each opening a row (an enumerator); other text cells (a group
+    label) stay with the first row. Any other row is returned as it is."""
+    parts = [_BR.split(c) for c in cells]
+    figures = [p for p in parts if all(_FIGURE.fullmatch(x) for x in p) and any(x.strip() for x in p)]
+    k = len(figures[0]) if figures else 0
+    if k < 2 or any(len(p) != k for p in figures):
+        return [cells]
+    if not any(len(p) == k and all(_ROW_START.match(x) for x in p) for p in parts if p not in figures):
+        return [cells]
+    rows: list[list[str]] = [[] for _ in range(k)]
+    for cell, p in zip(cells, parts):
+        for i in range(k):
+            rows[i].append(p[i].strip() if len(p) == k else (cell if i == 0 else ""))
+    return rows
+
+
 def read(data: bytes) -> Document:
     doc = Document("txt")
     grid: list[list[str]] = []
@@ -57,8 +81,8 @@ def read(data: bytes) -> Document:
             continue
         cells = _cells(raw)
         if cells is not None:
-            if cells:
-                grid.append(cells)
+            for row in _unstacked(cells) if cells else ():
+                grid.append(row)
                 gpages.append(page)
             continue
         flush()
