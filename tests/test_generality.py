@@ -380,3 +380,34 @@ def test_markdown_rows_stacked_in_one_with_br_are_read_apart():
     report = read(md, "r.md")
     want = {k: v for k, v in cells.items() if k[0] == "requests"}
     assert {k: c.value for k, c in report.cells.items() if k[0] == "requests"} == want
+
+
+def test_two_columns_merged_into_one_cell_never_read_as_one_figure():
+    """markitdown merged two columns' cells of a row into one ('3 0'): never the figure 30, never the row's
+    other cells shifted into their neighbours' columns without a warning."""
+    from transform.schema import REQUEST_COLS, REQUESTS_2021
+    name = "2025_suqian_shuyang_xzf.txt"
+    cells = gold_cells(gold(name))
+    head = "|项目|自然人|商业企业|科研机构|社会公益组织|法律服务机构|其他|总计|\n|---|---|---|---|---|---|---|---|"
+    rows = []
+    for r in REQUESTS_2021.rows:
+        vals = [str(cells[("requests", r.key, c)]) for c in REQUEST_COLS]
+        if r.key == "new_received":
+            vals[1:3] = [" ".join(vals[1:3]), ""]  # commercial | research → '3 0' and an empty cell
+        rows.append(f"|{r.label}|" + "|".join(vals) + "|")
+    md = f"{gold(name)['agency']}2025年政府信息公开工作年度报告\n\n三、收到和处理政府信息公开申请情况\n\n" \
+         + head + "\n" + "\n".join(rows) + "\n\n四、政府信息公开行政复议、行政诉讼情况\n"
+    report = read(md, "r.md")
+    wrong = {k: v for k, v in wrong_cells(report, name).items() if k[0] == "requests"}
+    assert unwarned(report, wrong) == []
+    assert all(report.cells.get(("requests", "new_received", c)) is None
+               or report.cells[("requests", "new_received", c)].value != 30 for c in REQUEST_COLS)
+    assert {k for k in wrong} <= {("requests", "new_received", c) for c in REQUEST_COLS}
+    from transform.numbers import parse_value
+    assert parse_value("2 1") is None and parse_value("2\n6").value == 26  # side by side: two; wrapped: one
+
+
+def test_blank_cells_kept_after_dropping_an_edge_blank_make_the_row_a_guess():
+    from transform.parse import _edges_guessed
+    assert _edges_guessed(["", "", "", "18", "", "", "", "18"], 7)  # the dropped blank may be a value's column
+    assert not _edges_guessed(["", "1", "2", "3", "4", "5", "6", "7"], 7)  # a label's remnant, nothing else

@@ -13,7 +13,7 @@ from datetime import date
 from extract.document import Document, Line
 from transform import meta
 from transform.labels import nfkc, norm, similarity, starts_label
-from transform.numbers import parse_value
+from transform.numbers import parse_value, side_by_side
 from transform.notes import Note
 from transform.report import Cell, Report
 from transform.fused import FusedRun, equations, prose_hints, resolve_fused
@@ -197,11 +197,13 @@ def _fit(values: list[str], n: int) -> list[str] | None:
 
 
 def _edges_guessed(values: list[str], n: int) -> bool:
-    """More cells than columns, and more than one way to drop blank cells at the ends to leave n: which
-    blanks are the table's margin (a merged label's remnant) and which are blank values is a guess."""
+    """More cells than columns, and more than one way to drop blank cells at the ends to leave n, or blank
+    cells among those kept: which blanks are the table's margin (a merged label's remnant) and which are
+    blank values is a guess."""
     blank = [not v.strip() for v in values]
     starts = [s for s in range(len(values) - n + 1) if all(blank[:s]) and all(blank[s + n:])]
-    return len(starts) > 1
+    # one way, but blank cells left inside: a blank dropped at the edge may have been a value's column
+    return len(starts) > 1 or (len(starts) == 1 and len(values) > n and any(blank[starts[0]:starts[0] + n]))
 
 
 def _names(row: Row, text: str) -> bool:
@@ -256,6 +258,12 @@ def map_rows(report: Report, table: Table, segs: list[Segment], hints: dict | No
         if header and len(header) == len(seg.values) and set(header) <= set(cols):
             cols = tuple(header)  # the header names the columns this row prints
         n = len(cols)
+        if seg.grid and any(side_by_side(v) for v in seg.values):
+            report.warn(table.key, row.key, "", f"a cell holds two figures side by side ({' | '.join(seg.values)}): "
+                        "a converter merged columns, which column each figure is in is not certain; cells left out",
+                        "count_mismatch")
+            cursor = i + 1
+            continue
         vals = _fit(seg.values, n)
         printed = [v for v in seg.values if v.strip()]
         if vals is None and n == 1 and seg.grid and len(set(printed)) == 1:
@@ -441,10 +449,11 @@ def parse(doc: Document, source: str = "", sha256: str = "") -> Report:
             map_rows(by_rows, table, segs, hints, noted_values(content))
         candidates = [by_rows]
         grid_rows = [(item, page) for item, page in grids.get(key, []) if isinstance(item, list)]
-        if grid_rows:
-            by_columns = Report(source)
-            if read_grid(by_columns, table, grid_rows):
-                candidates.append(by_columns)
+        by_header = Report(source) if grid_rows else None
+        if by_header is not None and read_grid(by_header, table, grid_rows):
+            candidates.append(by_header)
+        else:
+            by_header = None
         tokens = stream(content)
         for after in () if _header_names_rows(table, tokens) else (False, True):
             by_stream = Report(source)
@@ -466,12 +475,28 @@ def parse(doc: Document, source: str = "", sha256: str = "") -> Report:
                 if holds and not fails:
                     candidates.append(by_order)
         chosen = max(candidates, key=lambda r: reading_quality(r, table))
+        if key == "requests" and by_header is not None and by_rows is chosen:
+            _warn_disagreeing(chosen, by_header, table)
         _warn_unread(chosen, table)
         report.cells.update(chosen.cells)
         report.warnings.extend(chosen.warnings)
     if not report.cells:
         report.error = "no standard tables found"
     return report
+
+
+def _warn_disagreeing(chosen: Report, by_header: Report, table: Table) -> None:
+    """Table 三's grid read row by row and by its header's positions (each column named on its own) puts
+    different figures in a cell: the columns of that row are not what they seem (a converter merged or shifted them), so its cells are a guess."""
+    warned = set()
+    for (t, row, col), cell in chosen.cells.items():
+        other = by_header.cells.get((t, row, col))
+        # a figure where the row's order reads another or none (a blank by the header proves nothing)
+        if t == table.key and row not in warned and other is not None and other.value is not None \
+                and other.value != cell.value:
+            warned.add(row)
+            chosen.warn(t, row, "", f"the header's positions put {other.raw!r} under {col}, the row's "
+                        f"order {cell.raw or 'a blank'!r}: which columns its cells are in is not certain", "disagree")
 
 
 def _header_names_rows(table: Table, tokens: list) -> bool:
