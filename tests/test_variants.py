@@ -154,3 +154,12 @@ def test_scan_is_image_only_and_rotation_grows_the_page(samples, tmp_path):
     finally:
         for d in (src, a, b):
             d.close()
+
+
+@needs("chromium")
+def test_chromium_print_of_a_wide_table_keeps_its_last_column(tmp_path):
+    """Chromium draws the right border of the 2019 Shanghai table only as a dot at each row line: the border
+    the row lines imply makes 总计 a column again (175 → 198 of 198 cells)."""
+    sample = V.load_samples(["2019_shanghai_szfbgt.html"])[0]
+    rec = V.evaluate(sample, ("chromium_pdf",), tmp_path)
+    assert rec["right"] == rec["cells"] == 198, rec["wrong"]

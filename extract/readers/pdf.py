@@ -17,9 +17,26 @@ from extract.readers.pdfium_objects import PdfiumPages
 TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
 
 
+def _missing_borders(page) -> list[dict]:
+    """Vertical borders a printer drew only as stubs (Chromium's right border of a wide table: a dot at each
+    row line), so the last column is no cell: at an x where three or more row lines end or start and no
+    vertical line of a row's height stands, the border they imply, from the first of them to the last."""
+    rules = [e for e in page.edges if e["orientation"] == "h" and e["x1"] - e["x0"] > 5]
+    drawn = {round(e["x0"]) for e in page.edges if e["orientation"] == "v" and e["bottom"] - e["top"] > 3}
+    at: dict[int, list[dict]] = {}
+    for e in rules:
+        for x in {round(e["x0"]), round(e["x1"])}:
+            at.setdefault(x, []).append(e)
+    return [{"x0": x, "x1": x, "top": min(e["top"] for e in es), "bottom": max(e["bottom"] for e in es),
+             "orientation": "v", "object_type": "line", "width": 0, "height": max(e["bottom"] for e in es) - min(e["top"] for e in es)}
+            for x, es in at.items() if len(es) >= 3 and not drawn & {x - 1, x, x + 1}]
+
+
 def _page_blocks(page, number: int) -> list[tuple[float, Line | Grid]]:
     blocks: list[tuple[float, Line | Grid]] = []
-    tables = _innermost(page.find_tables(TABLE_SETTINGS))
+    borders = _missing_borders(page)
+    tables = _innermost(page.find_tables({**TABLE_SETTINGS, "explicit_vertical_lines": borders} if borders
+                                         else TABLE_SETTINGS))
     boxes = [t.bbox for t in tables]
     for t in tables:
         raw = t.extract()
