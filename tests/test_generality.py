@@ -203,6 +203,20 @@ def test_rows_whose_blank_cells_vanished_are_read_by_the_table_pattern_and_warne
     assert len(patterned) >= 20  # every row so read says so, on its own row
 
 
+def test_rows_printing_two_columns_with_their_digits_run_together_are_cut_by_the_arithmetic():
+    """The same copy with its spaces squeezed out ('…申请数量2626'), and a wrapped label's enumerator run
+    into the value under it ('3.0'): 自然人 and 总计 are cut apart by the row's total, and said so."""
+    name = "2023_suqian_shuyang_fgj.html"
+    lines = [re.sub(r"\s+", "", line) for line in _text_copy_without_blank_cells(name).splitlines()]
+    lines = [re.sub(r"^(\d)[.．](\D+?)(\d+)$", r"\2\n\1.\3", line) for line in lines]  # '3.危及…0' → '危及…' / '3.0'
+    report = read("\n".join(lines), name + ".txt")
+    wrong = wrong_cells(report, name)
+    requests = [k for k in gold_cells(gold(name)) if k[0] == "requests"]
+    assert sum(k in wrong for k in requests) <= 7, wrong
+    assert unwarned(report, wrong) == []
+    assert report.cells[("requests", "new_received", "natural_person")].value == 26
+
+
 def test_a_lone_enumerator_is_a_label_not_a_value():
     from transform.tokens import _tokens
     assert _tokens("3.") == [("3.", False)]

@@ -31,6 +31,8 @@ WEAK = 85.0  # below this, a row was placed by the order of the values, not by i
 INSIDE = 20  # more text between two values than a unit, a note's remnant or a vertical group label: not one row
 MAX_TEXT = 60  # label text considered on each side of a row's values (characters, normalised)
 # a note printed under a cell's number: 22（其中修订16件）; its number is no cell of its own
+# a count table's '3.0' or '53.00': value digits, then an enumerator digit and its point, then value digits
+_ENUM_RUN = re.compile(r"(\d*)(\d)[.．](\d+)")
 _NOTE = re.compile(r"[（(]\s*(?:其中|含|包括)[^（()）]{0,30}[）)]")
 
 
@@ -62,14 +64,22 @@ class Alignment:
     score: float = 0.0
 
 
-def stream(content: list[tuple[object, int]]) -> list[Tok]:
-    """The section's text lines as label and value tokens in reading order (grid rows as their cells)."""
+def stream(content: list[tuple[object, int]], counts: bool = False) -> list[Tok]:
+    """The section's text lines as label and value tokens in reading order (grid rows as their cells).
+    In a table of `counts`, a figure with a decimal point is a row's enumerator run into the value
+    beside it ('危及…稳0' / '3.0' of a copy without spaces): the digits before the point end on the
+    enumerator, those after it are the value."""
     out: list[Tok] = []
     for line, (item, page) in enumerate(content):
         # a grid row reads as the line of its cells: a cell may hold two figures ('80 1') where a
         # converter merged columns, and blank cells are no tokens (their place is the grid reader's)
         text = _NOTE.sub(" ", " ".join(item) if isinstance(item, list) else str(item))
         for piece, is_value in _tokens(text, prose_units=True):
+            if is_value and counts and (m := _ENUM_RUN.fullmatch(piece)):
+                for sub, val in ((m[1], True), (m[2] + ".", False), (m[3], True)):
+                    if sub:
+                        out.append(Tok(sub, val, page, line=line, pos=len(out)))
+                continue
             if is_value:
                 out.append(Tok(piece, True, page, line=line, pos=len(out)))
                 continue
@@ -231,8 +241,11 @@ def align(table: Table, toks: list[Tok], after: bool = False, order: bool = Fals
                 if k + j > n_vals:
                     break
                 run = [toks[vals[x]] for x in range(k, k + j)]
-                short = pattern is not None and j == len(pattern) and n == width \
+                short = pattern is not None and j <= len(pattern) and n == width \
                     and not any(t.blank_row for t in run)
+                fused_short = short and j < len(pattern)
+                if fused_short and sum(_digits(t) for t in run) < len(pattern):
+                    continue
                 if short:
                     pass
                 elif j < n:
@@ -250,7 +263,7 @@ def align(table: Table, toks: list[Tok], after: bool = False, order: bool = Fals
                 if j < n and not short and not run[0].blank_row and ev < WEAK:
                     continue  # digits are cut by arithmetic only where the row's label says whose they are
                 gain = (1.0 if order else max(0.0, (ev - 70.0) / 3.0)) \
-                    - (FUSED if j < n and not short and not run[0].blank_row else 0.0)
+                    - (FUSED if (j < n and not short and not run[0].blank_row) or fused_short else 0.0)
                 if not order and names_other(i, side(k, k + j)):
                     gain -= 8.0
                 if after and labels_other_before(i, k):
@@ -266,7 +279,7 @@ def align(table: Table, toks: list[Tok], after: bool = False, order: bool = Fals
                 score = cur + gain
                 if score > best[i + 1][k + j]:
                     best[i + 1][k + j] = score
-                    back[i + 1][k + j] = ("row", i, k, j, ev, short)
+                    back[i + 1][k + j] = ("row", i, k, j, ev, short, fused_short)
     out = Alignment(score=best[n_rows][n_vals])
     i, k = n_rows, n_vals
     while (i, k) != (0, 0):
@@ -279,10 +292,10 @@ def align(table: Table, toks: list[Tok], after: bool = False, order: bool = Fals
         elif step[0] == "skipr":
             i, k = step[1], step[2]
         else:
-            _, r, k0, j, ev, short = step
+            _, r, k0, j, ev, short, fused_short = step
             run = [toks[vals[x]] for x in range(k0, k0 + j)]
             n = len(table.rows[r].cols)
-            out.placed.append(Placed(r, run, ev, fused=j < n and not short and not run[0].blank_row,
+            out.placed.append(Placed(r, run, ev, fused=(j < n and not short and not run[0].blank_row) or fused_short,
                                      cols=pattern if short else None))
             i, k = r, k0
     out.placed.reverse()
@@ -310,10 +323,13 @@ def short_patterns(table: Table, toks: list[Tok]) -> list[tuple[int, ...]]:
     return out
 
 
-def _fill_short(report, table: Table, row, p: Placed) -> None:
+def _fill_short(report, table: Table, row, p: Placed) -> FusedRun | None:
     """A row printing only the columns `p.cols`: those take its values, the others are blank; the row
-    says how it was read, since the copy no longer shows which columns were left blank."""
+    says how it was read, since the copy no longer shows which columns were left blank. Values of those
+    columns whose digits ran together ('2626' for 自然人 and 总计) come back as a run for the arithmetic."""
     for c, col in enumerate(row.cols):
+        if c in p.cols and p.fused:
+            continue
         if c in p.cols:
             tok = p.toks[p.cols.index(c)]
             v = parse_value(tok.text)
@@ -327,6 +343,9 @@ def _fill_short(report, table: Table, row, p: Placed) -> None:
     report.warn(table.key, row.key, "", f"prints {len(p.toks)} of {len(row.cols)} values "
                 f"({' | '.join(t.text for t in p.toks)}); read as {names}, the other columns blank, as the "
                 "table's other rows and its arithmetic show", "pattern")
+    if p.fused:
+        return FusedRun([(row.key, row.cols[c]) for c in p.cols], [t.text for t in p.toks], p.toks[0].page)
+    return None
 
 
 def _one_row_lines(table: Table, values: list[Tok]) -> set[int]:
@@ -422,7 +441,8 @@ def fill(report, table: Table, alignment: Alignment, hints: dict | None = None, 
                 report.cells[(table.key, row.key, col)] = Cell(None, "blank", "", page, "text")
             continue
         if p.cols is not None:
-            _fill_short(report, table, row, p)
+            if run := _fill_short(report, table, row, p):
+                pending.append(run)
         elif p.fused:
             pending.append(FusedRun([(row.key, c) for c in row.cols], [t.text for t in p.toks], page))
         else:

@@ -454,7 +454,7 @@ def parse(doc: Document, source: str = "", sha256: str = "") -> Report:
             candidates.append(by_header)
         else:
             by_header = None
-        tokens = stream(content)
+        tokens = stream(content, table.counts)
         for after in () if _header_names_rows(table, tokens) else (False, True):
             by_stream = Report(source)
             fill(by_stream, table, align(table, tokens, after), hints)

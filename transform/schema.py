@@ -28,6 +28,7 @@ class Table:
     title: str
     rows: tuple[Row, ...]
     col_labels: dict[str, str] = field(default_factory=dict)
+    counts: bool = False  # every cell is a whole number (件): a printed '3.0' is an enumerator and a value
 
     def row(self, key: str) -> Row:
         return next(r for r in self.rows if r.key == key)
@@ -145,9 +146,11 @@ _REQ_TAIL = (
     Row("carried_over_out", "结转下年度继续办理", _RC),
 )
 
-REQUESTS_2021 = Table("requests", "收到和处理政府信息公开申请情况", _REQ_HEAD + _REQ_OTHER_SPLIT + _REQ_TAIL, REQUEST_COLS)
+REQUESTS_2021 = Table("requests", "收到和处理政府信息公开申请情况", _REQ_HEAD + _REQ_OTHER_SPLIT + _REQ_TAIL, REQUEST_COLS,
+                      counts=True)
 # Where a report prints （六）其他处理 as one row (the 2019 template, some 2021 reports).
-REQUESTS_OTHER_AS_ONE = Table("requests", "收到和处理政府信息公开申请情况", _REQ_HEAD + _REQ_OTHER_TOTAL + _REQ_TAIL, REQUEST_COLS)
+REQUESTS_OTHER_AS_ONE = Table("requests", "收到和处理政府信息公开申请情况", _REQ_HEAD + _REQ_OTHER_TOTAL + _REQ_TAIL,
+                              REQUEST_COLS, counts=True)
 
 OUTCOME_ROWS = tuple(r.key for r in _REQ_HEAD[2:] + _REQ_OTHER_SPLIT)  # rows R2 sums (other_total replaces the split)
 APPLICANT_COLS = _RC[:-1]
@@ -165,6 +168,7 @@ REVIEW_LITIGATION = Table(
         Row("litigation_after_review", "复议后起诉", _VC),
     ),
     REVIEW_COLS,
+    counts=True,
 )
 
 # --- sections -------------------------------------------------------------------
