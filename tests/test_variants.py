@@ -163,3 +163,19 @@ def test_chromium_print_of_a_wide_table_keeps_its_last_column(tmp_path):
     sample = V.load_samples(["2019_shanghai_szfbgt.html"])[0]
     rec = V.evaluate(sample, ("chromium_pdf",), tmp_path)
     assert rec["right"] == rec["cells"] == 198, rec["wrong"]
+
+
+@needs("pdftotext")
+@pytest.mark.parametrize("name,chain,least", [
+    # a table printing only 自然人 and 总计, its spaces squeezed out: '…申请数量2626' cut by the row's total
+    ("2023_suqian_shuyang_fgj.html", ("chromium_pdf", "pdftotext_layout", "squeezed"), 0.95),
+    # one line of a whole page whose table 二 prints its values before their labels
+    ("2019_shanghai_szfbgt.html", ("chromium_pdf", "pdftotext", "one_line"), 0.0),
+    # the same table's rows read from page text without positions: a row of all columns among rows of two
+    ("2023_suqian_shuyang_fgj.html", ("chromium_pdf", "pdftotext", "one_line"), 0.0),
+])
+def test_page_text_of_browser_prints_never_silently_wrong(name, chain, least, tmp_path):
+    sample = V.load_samples([name])[0]
+    rec = V.evaluate(sample, chain, tmp_path)
+    assert rec["unwarned"] == [], rec["unwarned"]
+    assert rec["right"] / rec["cells"] >= least

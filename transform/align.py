@@ -44,6 +44,7 @@ class Tok:
     blank_row: bool = False  # '' marker: a row printed with nothing in any of its cells
     line: int = 0  # which printed line (text line or grid row) the token stands on
     pos: int = 0  # where in the stream
+    guessed: bool = False  # a blank row read from sub-rows stacked in one grid cell beside a figure
 
 
 @dataclass
@@ -74,7 +75,11 @@ def stream(content: list[tuple[object, int]], counts: bool = False) -> list[Tok]
         # a grid row reads as the line of its cells: a cell may hold two figures ('80 1') where a
         # converter merged columns, and blank cells are no tokens (their place is the grid reader's)
         text = _NOTE.sub(" ", " ".join(item) if isinstance(item, list) else str(item))
-        for piece, is_value in _tokens(text, prose_units=True):
+        pieces = _tokens(text, prose_units=True)
+        # sub-rows stacked in one grid cell beside a figure (`1.属于国家秘密<br>2.其他…` | `14`): which of
+        # them printed nothing is not shown, so a blank row read there is a guess
+        stacked = isinstance(item, list) and any(v for _, v in pieces)
+        for piece, is_value in pieces:
             if is_value and counts and (m := _ENUM_RUN.fullmatch(piece)):
                 for sub, val in ((m[1], True), (m[2] + ".", False), (m[3], True)):
                     if sub:
@@ -84,7 +89,7 @@ def stream(content: list[tuple[object, int]], counts: bool = False) -> list[Tok]
                 out.append(Tok(piece, True, page, line=line, pos=len(out)))
                 continue
             for sub, blank in _blank_subrows(piece):
-                out.append(Tok("", True, page, True, line, len(out)) if blank
+                out.append(Tok("", True, page, True, line, len(out), stacked) if blank
                            else Tok(sub, False, page, line=line, pos=len(out)))
     return out
 
@@ -204,9 +209,10 @@ def align(table: Table, toks: list[Tok], after: bool = False, order: bool = Fals
         return any(len(norm(lbl)) >= 2 and norm(lbl) in text for lbl in (table.rows[i].label, *table.rows[i].aliases))
 
     def labels_other_before(i: int, k: int) -> bool:
-        """The token just before value k is a label on its line that names another row than i."""
+        """The token just before value k is a label on its line that names another row than i (on a line
+        of one row's values; a line holding many rows, a one-line copy's, says nothing of whose label opens it)."""
         at = vals[k]
-        if not at or toks[at - 1].value or toks[at - 1].line != toks[at].line:
+        if not at or toks[at - 1].value or toks[at - 1].line != toks[at].line or toks[at].line not in one_row:
             return False
         text = labels[at - 1]
         own = max(similarity(norm(lbl), text) for lbl in (table.rows[i].label, *table.rows[i].aliases))
@@ -393,12 +399,19 @@ def _split_lines(table: Table, alignment: Alignment) -> dict[int, str]:
     return out
 
 
+def tied_rows(table: Table) -> set[str]:
+    """Rows a rule ties to other rows (table 三's R1/R2): the arithmetic says which row holds which
+    figures. A row's own total (table 四's) checks its cells, not whose they are."""
+    return {row for lhs, rhs in equations(table) if len({r for r, _ in lhs + rhs}) > 1 for row, _ in lhs + rhs}
+
+
 def _beside_gaps(table: Table, alignment: Alignment) -> dict[int, str]:
-    """Rows no rule checks (table 二) next to a template row the alignment did not find, next to values
-    it left over, or whose values run on into another row's with no label between: there the stream
-    printed something the template does not expect (a block laid out column by column, a row of another
-    layout), so the values beside it may be another row's, and nothing but the order vouches for them."""
-    ruled = ruled_rows(table)
+    """Rows no rule ties to the others (tables 二 and 四) next to a template row the alignment did not
+    find, next to values it left over, or whose values run on into another row's with no label between:
+    there the stream printed something the template does not expect (a block laid out column by column,
+    a row of another layout), so the values beside it may be another row's, and nothing but the order
+    vouches for them."""
+    ruled = tied_rows(table)
     found = {p.row for p in alignment.placed}
     skipped = [t.pos for t in alignment.skipped_values]
     values = {t.pos for q in alignment.placed for t in q.toks} | set(skipped)
@@ -428,6 +441,7 @@ def fill(report, table: Table, alignment: Alignment, hints: dict | None = None, 
     placed = set()
     split = _split_lines(table, alignment)
     beside_gap = _beside_gaps(table, alignment)
+    patterned = any(p.cols is not None for p in alignment.placed)  # a copy that dropped its blank cells
     for p in alignment.placed:
         row = table.rows[p.row]
         placed.add(row.key)
@@ -439,6 +453,10 @@ def fill(report, table: Table, alignment: Alignment, hints: dict | None = None, 
         if p.toks[0].blank_row:
             for col in row.cols:
                 report.cells[(table.key, row.key, col)] = Cell(None, "blank", "", page, "text")
+            if p.toks[0].guessed:
+                report.warn(table.key, row.key, "", "read as printing nothing, but its label is stacked with "
+                            "other rows' in one cell beside a figure: which of them printed it is not certain",
+                            "placed")
             continue
         if p.cols is not None:
             if run := _fill_short(report, table, row, p):
@@ -452,6 +470,9 @@ def fill(report, table: Table, alignment: Alignment, hints: dict | None = None, 
                     report.warn(table.key, row.key, col, f"unreadable cell {tok.text!r}", "unreadable")
                     continue
                 report.cells[(table.key, row.key, col)] = Cell(v.value, v.status, tok.text, tok.page, "text")
+        if patterned and p.cols is None and not p.toks[0].blank_row:
+            report.warn(table.key, row.key, "", f"reads {len(p.toks)} values where the table's other rows print "
+                        "only some columns: they may be several rows' values", "crowded")
         if p.row in beside_gap:
             report.warn(table.key, row.key, "", f"read beside {beside_gap[p.row]}, and no rule checks the "
                         "row: which values are whose is not certain", "gap")

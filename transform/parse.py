@@ -477,6 +477,8 @@ def parse(doc: Document, source: str = "", sha256: str = "") -> Report:
         chosen = max(candidates, key=lambda r: reading_quality(r, table))
         if key == "requests" and by_header is not None and by_rows is chosen:
             _warn_disagreeing(chosen, by_header, table)
+        if not equations(table):
+            _warn_rival(chosen, candidates, table)
         _warn_unread(chosen, table)
         report.cells.update(chosen.cells)
         report.warnings.extend(chosen.warnings)
@@ -497,6 +499,29 @@ def _warn_disagreeing(chosen: Report, by_header: Report, table: Table) -> None:
             warned.add(row)
             chosen.warn(t, row, "", f"the header's positions put {other.raw!r} under {col}, the row's "
                         f"order {cell.raw or 'a blank'!r}: which columns its cells are in is not certain", "disagree")
+
+
+def _rival_figures(chosen: Report, candidates: list[Report], table: Table) -> dict[str, tuple[str, str]]:
+    """Rows of a table without arithmetic that another reading, as good by the template, fills with other
+    figures (the label before its values, or after them, in a copy of one cell a line): row → (col, raw)."""
+    fit = reading_quality(chosen, table)[0]
+    out: dict[str, tuple[str, str]] = {}
+    for other in candidates:
+        if other is chosen or reading_quality(other, table)[0] < fit:
+            continue
+        for (t, row, col), cell in chosen.cells.items():
+            rival = other.cells.get((t, row, col))
+            if t == table.key and rival is not None and rival.value is not None and rival.value != cell.value:
+                out.setdefault(row, (col, rival.raw))
+    return out
+
+
+def _warn_rival(chosen: Report, candidates: list[Report], table: Table) -> None:
+    """No rule can tell two readings apart that fit the template equally well: where they disagree, the
+    chosen figures are a guess, said on their rows."""
+    for row, (col, raw) in _rival_figures(chosen, candidates, table).items():
+        chosen.warn(table.key, row, "", f"another reading of the table, as close to the template, puts {raw!r} "
+                    f"under {col}: which figures are this row's is not certain", "disagree")
 
 
 def _header_names_rows(table: Table, tokens: list) -> bool:
