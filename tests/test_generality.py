@@ -299,6 +299,26 @@ def test_a_table_printed_down_its_columns_is_read_by_its_arithmetic_and_warned()
     assert placed == {r.key for r in rows}  # every row says it was placed by the table's order, not its label
 
 
+def test_rows_printed_by_rows_then_the_rest_of_the_page_down_its_columns():
+    """pdftotext of a PDF whose table 三 continues a page: the first rows come row by row, the rest of that
+    page's rows column by column, in one run of values with no label between, their labels after."""
+    from transform.schema import REQUESTS_2021
+    name = "2025_suqian_shuyang_xzf.txt"
+    cells, lines = gold_cells(gold(name)), sample(name).splitlines()
+    start = next(i for i, line in enumerate(lines) if "三、收到和处理" in line)
+    review = next(i for i, line in enumerate(lines) if "四、政府信息公开行政复议" in line)
+    rows = REQUESTS_2021.rows
+    values = [[str(cells[("requests", r.key, c)]) for c in r.cols] for r in rows]
+    by_rows = [v for row in values[:3] for v in row]
+    down = [values[r][c] for c in range(7) for r in range(3, 14)]
+    rest = [v for row in values[14:] for v in row]
+    text = lines[:start + 1] + ["申请人情况 自然人 法人或其他组织 总计"] + by_rows + down         + [r.label for r in rows[:14]] + rest + [r.label for r in rows[14:]] + lines[review:]
+    report = read("\n".join(text), name)
+    want = {k: v for k, v in cells.items() if k[0] == "requests"}
+    assert {k: c.value for k, c in report.cells.items() if k[0] == "requests"} == want
+    assert unwarned(report, wrong_cells(report, name)) == []
+
+
 ONE_LINE = "2022_pingtan_gwh.txt"  # the whole report on one line: its tables are easy to re-print
 REVIEW_15 = "结果维持结果纠正其他结果尚未审结总计 0 1 1 0 2 1 0 0 0 1 0 0 0 0 0 五、"
 

@@ -114,11 +114,39 @@ def column_major(toks: list[Tok], width: int) -> list[Tok] | None:
             continue
         run, (m, rest) = toks[i:j], divmod(j - i, width)
         if m >= 2 and not rest:
-            chunks = _total_last([run[c * m:(c + 1) * m] for c in range(width)])
-            run, changed = [chunks[c][r] for r in range(m) for c in range(width)], True
+            run, changed = _down_columns(run, width), True
         out += run
         i = j
     return [replace(t, pos=n) for n, t in enumerate(out)] if changed else None
+
+
+def _down_columns(run: list[Tok], width: int) -> list[Tok]:
+    """A run of whole rows read row by row, where a block of its last rows was printed down its columns.
+    pdftotext gives a page's first rows by rows and the rest of the page's table by columns: the block is
+    the longest one (leading rows fewest) whose rows, and the leading rows, each add up to their total
+    column; a run whose rows add up as printed stays as it is; with neither, the whole run is one block
+    (the caller's arithmetic decides)."""
+    rows = len(run) // width
+    if all(_adds_up(run[r * width:(r + 1) * width]) for r in range(rows)):
+        return run  # rows printed as rows, each adding up
+    for k in range(rows - 1):
+        m = rows - k
+        block = run[k * width:]
+        chunks = _total_last([block[c * m:(c + 1) * m] for c in range(width)])
+        by_rows = run[:k * width] + [chunks[c][r] for r in range(m) for c in range(width)]
+        if all(_adds_up(by_rows[r * width:(r + 1) * width]) for r in range(rows)):
+            return by_rows
+    chunks = _total_last([run[c * rows:(c + 1) * rows] for c in range(width)])
+    return [chunks[c][r] for r in range(rows) for c in range(width)]
+
+
+def _adds_up(row: list[Tok]) -> bool:
+    """The row's last value is the sum of the others (all of them figures)."""
+    nums = [parse_value(t.text) for t in row]
+    if any(v is None or v.status != "number" for v in nums):
+        return False
+    vals = [v.value or 0 for v in nums]
+    return abs(vals[-1] - sum(vals[:-1])) < 1e-6
 
 
 def _total_last(chunks: list[list[Tok]]) -> list[list[Tok]]:
