@@ -319,6 +319,25 @@ def test_rows_printed_by_rows_then_the_rest_of_the_page_down_its_columns():
     assert unwarned(report, wrong_cells(report, name)) == []
 
 
+def test_labels_that_change_side_inside_a_table_are_followed():
+    """markitdown of a PDF: the first rows print their label before their values, the rest, past a page's
+    grid, after them. One alignment follows the change instead of shifting every later row by one."""
+    from transform.schema import REQUESTS_2021
+    name = "2025_suqian_shuyang_xzf.txt"
+    cells, lines = gold_cells(gold(name)), sample(name).splitlines()
+    start = next(i for i, line in enumerate(lines) if "三、收到和处理" in line)
+    review = next(i for i, line in enumerate(lines) if "四、政府信息公开行政复议" in line)
+    rows = REQUESTS_2021.rows
+    printed = [" ".join(str(cells[("requests", r.key, c)]) for c in r.cols) for r in rows]
+    body = [f"{r.label} {v}" for r, v in zip(rows[:4], printed[:4])] \
+        + [line for r, v in zip(rows[4:], printed[4:]) for line in (v, r.label)]
+    text = lines[:start + 1] + ["申请人情况 自然人 法人或其他组织 总计"] + body + lines[review:]
+    report = read("\n".join(text), name)
+    want = {k: v for k, v in cells.items() if k[0] == "requests"}
+    assert {k: c.value for k, c in report.cells.items() if k[0] == "requests"} == want
+    assert unwarned(report, wrong_cells(report, name)) == []
+
+
 ONE_LINE = "2022_pingtan_gwh.txt"  # the whole report on one line: its tables are easy to re-print
 REVIEW_15 = "结果维持结果纠正其他结果尚未审结总计 0 1 1 0 2 1 0 0 0 1 0 0 0 0 0 五、"
 

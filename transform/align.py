@@ -25,6 +25,7 @@ from transform.tokens import _blank_subrows, _tokens
 SKIP_ROW = 4.0  # a template row the print leaves out
 SKIP_VALUE = 3.0  # a number in the stream that is no cell (a page number, a stray figure)
 MID_LINE = 3.0  # a row's values begin or end inside a line that prints one row's worth of values
+SWITCH = 6.0  # the label's side changes between two rows
 FUSED = 2.0  # fewer runs than cells: digits ran together, to be cut by the arithmetic
 STRONG = 90.0  # a label this similar names its row
 WEAK = 85.0  # below this, a row was placed by the order of the values, not by its label
@@ -182,13 +183,16 @@ def _digits(tok: Tok) -> int:
 
 
 def align(table: Table, toks: list[Tok], after: bool = False, order: bool = False,
-          pattern: tuple[int, ...] | None = None) -> Alignment:
+          pattern: tuple[int, ...] | None = None, switch: bool = False) -> Alignment:
     """The best placement of the template rows of `table` over the value tokens of `toks`, each row's
     label looked for before its values (or, with `after`, behind them: some copies print it so).
     With `order`, labels are not looked for at all: the values fill the rows in the template's order,
     as a table printed under a header that names its rows does (table 四's one row of fifteen); only
     the table's arithmetic can then vouch for the reading (see transform.parse). With `pattern`, a row
-    may print only the values of those columns, the others left blank (a copy that dropped blank cells)."""
+    may print only the values of those columns, the others left blank (a copy that dropped blank cells).
+    With `switch`, each row's label may stand on either side, a change of side costing SWITCH: a copy whose
+    layout changes inside the table (markitdown of a PDF: labels before their values, then, past a
+    page's grid, after them)."""
     vals = [i for i, t in enumerate(toks) if t.value]
     labels = [norm(t.text) if not t.value else "" for t in toks]
     n_rows, n_vals = len(table.rows), len(vals)
@@ -204,7 +208,7 @@ def align(table: Table, toks: list[Tok], after: bool = False, order: bool = Fals
         """Label text between token positions a (exclusive) and b (exclusive)."""
         return "".join(labels[a + 1:b])
 
-    def evidence(i: int, k0: int, k1: int) -> float:
+    def evidence(i: int, k0: int, k1: int, after: bool) -> float:
         """How well row i's label sits beside its values vals[k0:k1] (on this mode's side; a label
         broken around the values counts too)."""
         start, end = vals[k0], vals[k1 - 1]
@@ -247,80 +251,95 @@ def align(table: Table, toks: list[Tok], after: bool = False, order: bool = Fals
         return own < STRONG and any(j != i and max(similarity(norm(lbl), text) for lbl in (r.label, *r.aliases))
                                     >= STRONG for j, r in enumerate(table.rows))
 
-    def side(k0: int, k1: int) -> str:
+    def side(k0: int, k1: int, after: bool) -> str:
         """The label text on the side of vals[k0:k1] where this mode looks for the row's label."""
         if after:
             return text_between(vals[k1 - 1], vals[k1] if k1 < n_vals else len(toks))[:MAX_TEXT]
         return text_between(vals[k0 - 1] if k0 else -1, vals[k0])[-MAX_TEXT:]
 
+    def moves(m: int, after: bool, i: int, k: int) -> None:
+        """The moves out of state (row i, value k) in mode m: skip a value, skip a row, or give row i its values."""
+        cur = best[m][i][k]
+        if cur == NEG:
+            return
+        # by order, ties go to the reading that leaves the last values over (prose after the table)
+        skip = SKIP_VALUE + (0.01 * (n_rows - i) if order else 0.0)
+        if k < n_vals and cur - skip > best[m][i][k + 1]:
+            best[m][i][k + 1], back[m][i][k + 1] = cur - skip, ("skipv", i, k)
+        if i == n_rows:
+            return
+        if cur - SKIP_ROW > best[m][i + 1][k]:
+            best[m][i + 1][k], back[m][i + 1][k] = cur - SKIP_ROW, ("skipr", i, k)
+        n = len(table.rows[i].cols)
+        for j in range(1, n + 1):
+            if k + j > n_vals:
+                break
+            run = [toks[vals[x]] for x in range(k, k + j)]
+            short = pattern is not None and j <= len(pattern) and n == width \
+                and not any(t.blank_row for t in run)
+            fused_short = short and j < len(pattern)
+            if fused_short and sum(_digits(t) for t in run) < len(pattern):
+                continue
+            if short:
+                pass
+            elif j < n:
+                if len(run) == 1 and run[0].blank_row:
+                    pass
+                elif any(t.blank_row for t in run) or sum(_digits(t) for t in run) < n:
+                    continue
+                elif j > 1 and table.rows[i].key not in ruled:
+                    continue  # values printed apart are cells apart; cutting one, no rule could check
+            elif any(t.blank_row for t in run):
+                continue
+            ev = WEAK if order else evidence(i, k, k + j, after)
+            if short and ev < WEAK:
+                continue
+            if j < n and not short and not run[0].blank_row and ev < WEAK:
+                continue  # digits are cut by arithmetic only where the row's label says whose they are
+            gain = (1.0 if order else max(0.0, (ev - 70.0) / 3.0)) \
+                - (FUSED if (j < n and not short and not run[0].blank_row) or fused_short else 0.0)
+            if not order and names_other(i, side(k, k + j, after)):
+                gain -= 8.0
+            if after and labels_other_before(i, k):
+                continue  # a label that opens this line names another row: the values after it are its
+            if not order and ((k and same_line(k - 1, k)) or (k + j < n_vals and same_line(k + j - 1, k + j))):
+                gain -= MID_LINE
+            if not order and j > 1 and own_label_inside(i, text_between(vals[k], vals[k + j - 1])):
+                continue  # values before the row's own label are another row's
+            if not order and j > 1 and (len(inside := text_between(vals[k], vals[k + j - 1])) > INSIDE
+                                        or names_other(i, inside)):
+                continue  # a label's worth of text, or another row's label, among this row's values:
+                # the run straddles rows
+            score = cur + gain
+            if score > best[m][i + 1][k + j]:
+                best[m][i + 1][k + j] = score
+                back[m][i + 1][k + j] = ("row", i, k, j, ev, short, fused_short)
+
     NEG = float("-inf")
-    best = [[NEG] * (n_vals + 1) for _ in range(n_rows + 1)]
-    back: list[list[tuple | None]] = [[None] * (n_vals + 1) for _ in range(n_rows + 1)]
-    best[0][0] = 0.0
+    modes = (False, True) if switch else (after,)
+    best = [[[NEG] * (n_vals + 1) for _ in range(n_rows + 1)] for _ in modes]
+    back: list[list[list[tuple | None]]] = [[[None] * (n_vals + 1) for _ in range(n_rows + 1)] for _ in modes]
+    best[0][0][0] = 0.0
+    if switch:
+        best[1][0][0] = 0.0
     for i in range(n_rows + 1):
         for k in range(n_vals + 1):
-            cur = best[i][k]
-            if cur == NEG:
-                continue
-            # by order, ties go to the reading that leaves the last values over (prose after the table)
-            skip = SKIP_VALUE + (0.01 * (n_rows - i) if order else 0.0)
-            if k < n_vals and cur - skip > best[i][k + 1]:
-                best[i][k + 1], back[i][k + 1] = cur - skip, ("skipv", i, k)
-            if i == n_rows:
-                continue
-            if cur - SKIP_ROW > best[i + 1][k]:
-                best[i + 1][k], back[i + 1][k] = cur - SKIP_ROW, ("skipr", i, k)
-            n = len(table.rows[i].cols)
-            for j in range(1, n + 1):
-                if k + j > n_vals:
-                    break
-                run = [toks[vals[x]] for x in range(k, k + j)]
-                short = pattern is not None and j <= len(pattern) and n == width \
-                    and not any(t.blank_row for t in run)
-                fused_short = short and j < len(pattern)
-                if fused_short and sum(_digits(t) for t in run) < len(pattern):
-                    continue
-                if short:
-                    pass
-                elif j < n:
-                    if len(run) == 1 and run[0].blank_row:
-                        pass
-                    elif any(t.blank_row for t in run) or sum(_digits(t) for t in run) < n:
-                        continue
-                    elif j > 1 and table.rows[i].key not in ruled:
-                        continue  # values printed apart are cells apart; cutting one, no rule could check
-                elif any(t.blank_row for t in run):
-                    continue
-                ev = WEAK if order else evidence(i, k, k + j)
-                if short and ev < WEAK:
-                    continue
-                if j < n and not short and not run[0].blank_row and ev < WEAK:
-                    continue  # digits are cut by arithmetic only where the row's label says whose they are
-                gain = (1.0 if order else max(0.0, (ev - 70.0) / 3.0)) \
-                    - (FUSED if (j < n and not short and not run[0].blank_row) or fused_short else 0.0)
-                if not order and names_other(i, side(k, k + j)):
-                    gain -= 8.0
-                if after and labels_other_before(i, k):
-                    continue  # a label that opens this line names another row: the values after it are its
-                if not order and ((k and same_line(k - 1, k)) or (k + j < n_vals and same_line(k + j - 1, k + j))):
-                    gain -= MID_LINE
-                if not order and j > 1 and own_label_inside(i, text_between(vals[k], vals[k + j - 1])):
-                    continue  # values before the row's own label are another row's
-                if not order and j > 1 and (len(inside := text_between(vals[k], vals[k + j - 1])) > INSIDE
-                                            or names_other(i, inside)):
-                    continue  # a label's worth of text, or another row's label, among this row's values:
-                    # the run straddles rows
-                score = cur + gain
-                if score > best[i + 1][k + j]:
-                    best[i + 1][k + j] = score
-                    back[i + 1][k + j] = ("row", i, k, j, ev, short, fused_short)
-    out = Alignment(score=best[n_rows][n_vals])
+            if switch:  # the layout may change between rows (labels before, then after their values)
+                for m in (0, 1):
+                    if best[1 - m][i][k] - SWITCH > best[m][i][k]:
+                        best[m][i][k], back[m][i][k] = best[1 - m][i][k] - SWITCH, ("switch", 1 - m)
+            for m, aft in enumerate(modes):
+                moves(m, aft, i, k)
+    m = max(range(len(modes)), key=lambda m: best[m][n_rows][n_vals])
+    out = Alignment(score=best[m][n_rows][n_vals])
     i, k = n_rows, n_vals
     while (i, k) != (0, 0):
-        step = back[i][k]
+        step = back[m][i][k]
         if step is None:
             break
-        if step[0] == "skipv":
+        if step[0] == "switch":
+            m = step[1]
+        elif step[0] == "skipv":
             out.skipped_values.append(toks[vals[step[2]]])
             i, k = step[1], step[2]
         elif step[0] == "skipr":
@@ -335,7 +354,6 @@ def align(table: Table, toks: list[Tok], after: bool = False, order: bool = Fals
     out.placed.reverse()
     out.skipped_values.reverse()
     return out
-
 
 
 def short_patterns(table: Table, toks: list[Tok]) -> list[tuple[int, ...]]:

@@ -455,9 +455,9 @@ def parse(doc: Document, source: str = "", sha256: str = "") -> Report:
         else:
             by_header = None
         tokens = stream(content, table.counts)
-        for after in () if _header_names_rows(table, tokens) else (False, True):
+        for after, switch in () if _header_names_rows(table, tokens) else ((False, True),):
             by_stream = Report(source)
-            fill(by_stream, table, align(table, tokens, after), hints)
+            fill(by_stream, table, align(table, tokens, after, switch=switch), hints)
             candidates.append(by_stream)
         for pattern in short_patterns(table, tokens) if key == "requests" and _ill_fitting(candidates, table) else ():
             for after in (False, True):
