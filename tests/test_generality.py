@@ -460,6 +460,23 @@ def test_two_columns_merged_into_one_cell_never_read_as_one_figure():
     assert parse_value("2 1") is None and parse_value("2\n6").value == 26  # side by side: two; wrapped: one
 
 
+def test_table_four_cells_merged_in_its_row_of_fifteen_are_read_apart_and_warned():
+    """markitdown of a PDF merges some of table 四's fifteen cells pairwise ('10 1', '0 0'): with no cell blank,
+    the figures read apart are exactly fifteen in print order, so each goes to its cell, every row warned."""
+    from transform.schema import REVIEW_LITIGATION
+    name = "2025_suqian_shuyang_xzf.txt"
+    cells = gold_cells(gold(name))
+    vals = [str(cells[("review_litigation", r.key, c)]) for r in REVIEW_LITIGATION.rows for c in r.cols]
+    merged = [" ".join(vals[0:2]), vals[2], " ".join(vals[3:5])] + vals[5:]
+    md = (f"{gold(name)['agency']}2025年政府信息公开工作年度报告\n\n四、政府信息公开行政复议、行政诉讼情况\n\n"
+          "|行政复议|||||行政诉讼||||||||||\n|---|---|---|---|---|---|---|---|---|---|---|---|---|\n"
+          f"|{'|'.join(merged)}|\n\n五、存在的主要问题及改进情况\n")
+    report = read(md, "r.md")
+    got = {k: c.value for k, c in report.cells.items() if k[0] == "review_litigation"}
+    assert got == {k: v for k, v in cells.items() if k[0] == "review_litigation"}
+    assert {n.row for n in report.notes() if n.code == "merged"} == {r.key for r in REVIEW_LITIGATION.rows}
+
+
 def test_blank_cells_kept_after_dropping_an_edge_blank_make_the_row_a_guess():
     from transform.parse import _edges_guessed
     assert _edges_guessed(["", "", "", "18", "", "", "", "18"], 7)  # the dropped blank may be a value's column

@@ -31,6 +31,8 @@ CODES: dict[str, tuple[str, str]] = {
                 "表格其他行只印出部分栏目而该行印满，数值可能分属多行"),
     "disagree": ("two readings of the table put other figures in the row: whose figures is not certain",
                  "表格的两种读法在该行数值不同，归属不确定"),
+    "merged": ("figures a converter merged into one cell, read apart by the table's count",
+               "转换工具合并到同一单元格的数值，按表格数值个数拆分"),
     "moved": ("value printed outside the table; put back", "数值印在表格之外，已归位"),
     "ocr": ("read by OCR with doubt", "光学识别（OCR）结果存疑"),
     "magnitude": ("value far larger than the rest of its table", "数值量级明显异常"),

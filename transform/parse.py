@@ -142,13 +142,16 @@ def header_cols(table: Table, label: str) -> list[str]:
     return [c for _, c in sorted(found)]
 
 
+_FIGURES = re.compile(r"\d+(?:[ \t]+\d+)+")  # figures side by side and nothing else: cells a converter merged
+
+
 def _grid_segment(row: list[str], page: int) -> Segment:
     """Label = the distinct text cells before the first value cell; values = every cell after it."""
     label_parts: list[str] = []
     first_value = len(row)
     for j, cell in enumerate(row):
         v = parse_value(cell)
-        if v is not None and v.status == "number":
+        if (v is not None and v.status == "number") or _FIGURES.fullmatch(cell.strip()):  # '10 1': merged cells
             first_value = j
             break
         if v is None and cell not in label_parts:
@@ -342,6 +345,7 @@ def map_review(report: Report, table: Table, segs: list[Segment]) -> None:
             flat.extend((v, seg.page) for v in seg.values)
             text_only = text_only and not seg.grid
     cols = [(r.key, c) for r in table.rows for c in r.cols]
+    flat = _merged_apart(report, table, flat, len(cols))
     vals = _fit([v for v, _ in flat], len(cols))
     if vals is None and flat and text_only and len(flat) < len(cols):  # fewer runs than cells: some ran together
         resolve_fused(report, table, [FusedRun(cols, [v for v, _ in flat], flat[0][1])])
@@ -363,6 +367,19 @@ def map_review(report: Report, table: Table, segs: list[Segment]) -> None:
             report.warn("review_litigation", row, col, f"unreadable cell {raw!r}", "unreadable")
             continue
         report.cells[(table.key, row, col)] = Cell(v.value, v.status, raw, page, "text" if text_only else "grid")
+
+
+def _merged_apart(report: Report, table: Table, flat: list[tuple[str, int]], n: int) -> list[tuple[str, int]]:
+    """Table 四's figures with the cells a converter merged (`10 1`) read apart, where that gives exactly its
+    n cells and no cell is blank: every figure is then in print order, so none can stand in another's
+    column. Each row says so; otherwise the figures are as printed."""
+    parts = [(p, page) for v, page in flat for p in (v.split() if side_by_side(v) else [v])]
+    if len(flat) >= n or len(parts) != n or any(not v.strip() for v, _ in flat):
+        return flat
+    for row in table.rows:
+        report.warn(table.key, row.key, "", "figures a converter merged into one cell read apart: the table "
+                    f"prints its {n} figures in order", "merged")
+    return parts
 
 
 def _review_window(table: Table, cols: list[tuple[str, str]], values: list[str]) -> tuple[int, str]:
