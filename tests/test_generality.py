@@ -58,6 +58,19 @@ def test_whitespace_squeezed_out_runs_headings_into_tables(name):
     assert len(wrong) <= 6, wrong  # fused digits the arithmetic cannot settle are left out, warned
 
 
+def test_zeros_run_together_beyond_the_cells_read_as_zeros_and_warned():
+    """A report printing sixteen zeros under table 四's fifteen cells, its spaces squeezed out
+    ('0000000000000000'): one zero a cell, whichever is extra, every row warned."""
+    name = "2021_guangzhou_tjj.txt"
+    text = "\n".join(re.sub(r"[ \t\u3000]+", "", line) for line in sample(name).splitlines())
+    assert "0" * 16 in text
+    report = read(text, name)
+    got = {k: c.value for k, c in report.cells.items() if k[0] == "review_litigation"}
+    assert got == {k: v for k, v in gold_cells(gold(name)).items() if k[0] == "review_litigation"}
+    assert {n.row for n in report.notes() if n.code == "extra" and n.table == "review_litigation"} == \
+        {"review", "litigation_direct", "litigation_after_review"}
+
+
 def test_table_of_contents_does_not_take_the_section():
     """The opening paragraph lists the section names; the heading with the table comes later."""
     name = "2021_pingtan_czj.txt"

@@ -346,6 +346,9 @@ def map_review(report: Report, table: Table, segs: list[Segment]) -> None:
             text_only = text_only and not seg.grid
     cols = [(r.key, c) for r in table.rows for c in r.cols]
     flat = _merged_apart(report, table, flat, len(cols))
+    digits = "".join(v for v, _ in flat).replace(" ", "")
+    if text_only and flat and len(flat) < len(cols) <= len(digits) and set(digits) == {"0"}:
+        flat = [("0", flat[0][1]) for _ in digits]  # zeros run together: one a cell, whichever are extra
     vals = _fit([v for v, _ in flat], len(cols))
     if vals is None and flat and text_only and len(flat) < len(cols):  # fewer runs than cells: some ran together
         resolve_fused(report, table, [FusedRun(cols, [v for v, _ in flat], flat[0][1])])
