@@ -179,3 +179,12 @@ def test_page_text_of_browser_prints_never_silently_wrong(name, chain, least, tm
     rec = V.evaluate(sample, chain, tmp_path)
     assert rec["unwarned"] == [], rec["unwarned"]
     assert rec["right"] / rec["cells"] >= least
+
+
+def test_browser_print_whose_group_cells_took_in_their_neighbours_reads_whole(tmp_path):
+    """Chromium's PDF of a table with tall group cells (三、本年度办理结果 over rows): pdfplumber's box of the
+    group cell takes in its neighbours' text and figures ('三、（一）予以公开 26 26 …'); each row is named by
+    its own label cells, so every cell is read."""
+    sample = V.load_samples(["2023_suqian_shuyang_fgj.html"])[0]
+    rec = V.evaluate(sample, ("chromium_pdf",), tmp_path)
+    assert rec["unwarned"] == [] and rec["right"] == rec["cells"] == 200

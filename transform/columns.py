@@ -11,7 +11,7 @@ is absent, with a warning, never shifted into a neighbour's place.
 from __future__ import annotations
 
 from transform.labels import nfkc, norm, similarity
-from transform.numbers import parse_value, side_by_side
+from transform.numbers import merged_figures, parse_value
 from transform.report import Cell, Report
 from transform.schema import Table
 
@@ -88,7 +88,7 @@ def read_grid(report: Report, table: Table, rows: list[tuple[list[str], int]]) -
                 report.warn(table.key, table.rows[r].key, "", f"{len(cells)} cells under a header of "
                             f"{max(header_cols) + 1} columns ({' | '.join(cells)}); cells left out", "count_mismatch")
             continue
-        if any(side_by_side(c) for c in cells):  # merged columns: positions under the header no longer hold
+        if any(merged_figures(c) for c in cells):  # merged columns: positions under the header no longer hold
             r = _row_of(table, label, cursor)
             if r is not None:
                 report.warn(table.key, table.rows[r].key, "", f"a cell holds two figures side by side "

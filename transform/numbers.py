@@ -10,6 +10,7 @@ NA_MARKS = {"/", "／", "—", "——", "-", "--", "－", "–", "无", "\\", "
 _UNIT = re.compile(r"(万元|元|件|个|项|次|条|人次)$")
 _SPACE = re.compile(r"\s+")
 _SIDE_BY_SIDE = re.compile(r"\d[ \t\u3000\xa0]+[+-]?\d")
+_MERGED = re.compile(r"[\d.,]+(?:[ \t]+[\d.,]+)+")
 _SPACED_THOUSANDS = re.compile(r"[+-]?\d{1,3}(?:[ \xa0]\d{3})+(?:\.\d+)?")  # '1 234': one number
 # a note printed under the number in the same cell: 22（其中修订16件）, 55(含自然失效29件)
 _NOTE = re.compile(r"[（(](?:其中|含|包括)[^（()）]*[）)]$")
@@ -34,6 +35,12 @@ def side_by_side(raw: str) -> bool:
     figures and its neighbours' positions no longer say which column each stands in."""
     text = nfkc(raw or "").strip()
     return bool(_SIDE_BY_SIDE.search(text)) and not _SPACED_THOUSANDS.fullmatch(text)
+
+
+def merged_figures(raw: str) -> bool:
+    """A cell of figures side by side and nothing else ('10 1'): two columns' cells a converter merged. A
+    cell with text around its figures is a label (a group cell whose box took in its neighbours' text)."""
+    return side_by_side(raw) and bool(_MERGED.fullmatch(nfkc(raw or "").strip()))
 
 
 def parse_value(raw: str) -> Value | None:

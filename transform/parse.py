@@ -13,7 +13,7 @@ from datetime import date
 from extract.document import Document, Line
 from transform import meta
 from transform.labels import nfkc, norm, similarity, starts_label
-from transform.numbers import parse_value, side_by_side
+from transform.numbers import merged_figures, parse_value, side_by_side
 from transform.notes import Note
 from transform.report import Cell, Report
 from transform.fused import FusedRun, equations, prose_hints, resolve_fused
@@ -142,16 +142,13 @@ def header_cols(table: Table, label: str) -> list[str]:
     return [c for _, c in sorted(found)]
 
 
-_FIGURES = re.compile(r"\d+(?:[ \t]+\d+)+")  # figures side by side and nothing else: cells a converter merged
-
-
 def _grid_segment(row: list[str], page: int) -> Segment:
     """Label = the distinct text cells before the first value cell; values = every cell after it."""
     label_parts: list[str] = []
     first_value = len(row)
     for j, cell in enumerate(row):
         v = parse_value(cell)
-        if (v is not None and v.status == "number") or _FIGURES.fullmatch(cell.strip()):  # '10 1': merged cells
+        if (v is not None and v.status == "number") or merged_figures(cell):  # '10 1': merged cells
             first_value = j
             break
         if v is None and cell not in label_parts:
@@ -159,7 +156,10 @@ def _grid_segment(row: list[str], page: int) -> Segment:
     # cells between the last label cell and the first number are blank or n/a values
     last_label = max((j for j in range(first_value) if parse_value(row[j]) is None), default=-1)
     values = row[last_label + 1:]
-    return Segment(" ".join(label_parts), values, page, grid=True)
+    # a text cell holding figures side by side is a group cell whose box took in its neighbours' rows
+    # ('三、（一）予以公开 26 26 本年度办（二）部分公开'): the row's own label cells say whose it is
+    own = [p for p in label_parts if not side_by_side(p)]
+    return Segment(" ".join(own or label_parts), values, page, grid=True)
 
 
 def _match(table: Table, seg: Segment, start: int, group: str, limit: int | None = None) -> int | None:
