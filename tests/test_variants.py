@@ -188,3 +188,13 @@ def test_browser_print_whose_group_cells_took_in_their_neighbours_reads_whole(tm
     sample = V.load_samples(["2023_suqian_shuyang_fgj.html"])[0]
     rec = V.evaluate(sample, ("chromium_pdf",), tmp_path)
     assert rec["unwarned"] == [] and rec["right"] == rec["cells"] == 200
+
+
+def test_full_run_copies_its_total_row_between_the_readme_marks(tmp_path, monkeypatch):
+    readme = tmp_path / "README.md"
+    readme.write_text("intro\n<!-- variants -->\nold\n<!-- /variants -->\nrest\n", encoding="utf-8")
+    monkeypatch.setattr(V, "README", readme)
+    V.readme_copy(["kind", "all", "docs", "seconds"], ["**all copies**", "9/10 (90.0%)", "3", "7"], scans=False)
+    text = readme.read_text(encoding="utf-8")
+    assert "old" not in text and "| **all copies** | 9/10 (90.0%) |" in text and "seconds" not in text
+    assert text.startswith("intro\n<!-- variants -->\n") and text.endswith("<!-- /variants -->\nrest\n")

@@ -19,6 +19,7 @@ import importlib.metadata
 import json
 import logging
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -262,6 +263,21 @@ def results_markdown(header: list[str], rows: list[list[str]], scans: bool, n_sa
             f"Tools: {versions}.\n\n{markdown_table(header, rows)}\n")
 
 
+README = ROOT / "README.md"
+_COPY = re.compile(r"(<!-- variants -->\n).*?(<!-- /variants -->)", re.S)
+
+
+def readme_copy(header: list[str], total: list[str], scans: bool) -> None:
+    """The README's copy of the table: its total row, between the README's `<!-- variants -->` marks."""
+    text = README.read_text(encoding="utf-8")
+    cols = [c for c in header if c not in ("docs", "seconds")]
+    row = [v for c, v in zip(header, total) if c in cols]
+    block = (f"Copies users' tools make of the samples (`make eval-variants`, {'with' if scans else 'without'} "
+             f"scans; per kind in bench/variants/RESULTS.md):\n\n{markdown_table(cols, [row])}\n")
+    if _COPY.search(text):
+        README.write_text(_COPY.sub(lambda m: m[1] + block + m[2], text), encoding="utf-8")
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--kinds", nargs="+", help="only these kinds (names as in the table, e.g. squeezed "
@@ -310,6 +326,8 @@ def main(argv: list[str] | None = None) -> int:
     if results:
         results.write_text(results_markdown(header, rows, args.scans, len(samples)), encoding="utf-8")
         print(f"table written to {results}")
+        if results == RESULTS:
+            readme_copy(header, rows[-1], args.scans)
     if args.json:
         args.json.write_text(json.dumps({"records": records, "totals": totals, "scorer": compare_label},
                                         ensure_ascii=False, indent=1), encoding="utf-8")
