@@ -71,6 +71,25 @@ def test_zeros_run_together_beyond_the_cells_read_as_zeros_and_warned():
         {"review", "litigation_direct", "litigation_after_review"}
 
 
+def test_a_header_word_among_table_four_values_does_not_end_the_run():
+    """pdftotext of a PDF prints table 四's row of fifteen with the header word 总计 where it stands above the
+    last cell ('… 0 0 0 总计 0'): the word is no row label, the fifteen values are the table's."""
+    from transform.schema import REVIEW_LITIGATION
+    name = "2025_suqian_shuyang_xzf.txt"
+    cells, lines = gold_cells(gold(name)), sample(name).splitlines()
+    review = next(i for i, line in enumerate(lines) if "四、政府信息公开行政复议" in line)
+    end = next(i for i, line in enumerate(lines) if line.startswith("## 五"))
+    keys = [(r.key, c) for r in REVIEW_LITIGATION.rows for c in r.cols]
+    printed = {k: cells[("review_litigation", *k)] for k in keys}
+    printed[("review", "total")] = 0  # the report's own slip (as the Hongze report prints): no rule vouches
+    vals = [str(printed[k]) for k in keys]
+    table = ["行政复议", "行政诉讼", "未经复议直接起诉", "复议后起诉", "结果维持 结果纠正 其他结果 尚未审结 总计"] \
+        + vals[:-1] + ["总计"] + vals[-1:]
+    report = read("\n".join(lines[:review + 1] + table + lines[end:]), name)
+    got = {k[1:]: c.value for k, c in report.cells.items() if k[0] == "review_litigation"}
+    assert got == printed  # as printed, the slip included: it is the report's, recorded by the checks
+
+
 def test_table_of_contents_does_not_take_the_section():
     """The opening paragraph lists the section names; the heading with the table comes later."""
     name = "2021_pingtan_czj.txt"

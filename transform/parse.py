@@ -340,8 +340,11 @@ def map_review(report: Report, table: Table, segs: list[Segment]) -> None:
         if has_grid and not seg.grid:
             continue
         # a text row whose digits ran together ('110024001510102') counts its digits, not its runs
+        # a column's header word among the values ('… 0 0 0 总计 0': pdftotext put 总计 where it stands over
+        # the last cell) is no row label: its values go on with the run
+        header_word = bool(flat) and not seg.grid and norm(seg.label) in {norm(c) for c in table.col_labels.values()}
         if len(numbers) >= 3 or (not seg.grid and sum(len(v) for v in numbers) >= 3) or (
-                seg.grid and len(seg.values) >= 5 and _printed_values(seg)):
+                seg.grid and len(seg.values) >= 5 and _printed_values(seg)) or (header_word and numbers):
             flat.extend((v, seg.page) for v in seg.values)
             text_only = text_only and not seg.grid
     cols = [(r.key, c) for r in table.rows for c in r.cols]
