@@ -128,26 +128,28 @@ def _down_columns(run: list[Tok], width: int) -> list[Tok]:
     column; a run whose rows add up as printed stays as it is; with neither, the whole run is one block
     (the caller's arithmetic decides)."""
     rows = len(run) // width
-    if all(_adds_up(run[r * width:(r + 1) * width]) for r in range(rows)):
-        return run  # rows printed as rows, each adding up
-    for k in range(rows - 1):
-        m = rows - k
-        block = run[k * width:]
+
+    def adds_up(toks: list[Tok]) -> bool:
+        return all((v := _figures(toks[r * width:(r + 1) * width])) is not None and abs(v[-1] - sum(v[:-1])) < 1e-6
+                   for r in range(rows))
+
+    def by_rows(k: int) -> list[Tok]:
+        """The first k rows as printed, the rest read back from their columns."""
+        m, block = rows - k, run[k * width:]
         chunks = _total_last([block[c * m:(c + 1) * m] for c in range(width)])
-        by_rows = run[:k * width] + [chunks[c][r] for r in range(m) for c in range(width)]
-        if all(_adds_up(by_rows[r * width:(r + 1) * width]) for r in range(rows)):
-            return by_rows
-    chunks = _total_last([run[c * rows:(c + 1) * rows] for c in range(width)])
-    return [chunks[c][r] for r in range(rows) for c in range(width)]
+        return run[:k * width] + [chunks[c][r] for r in range(m) for c in range(width)]
+
+    if adds_up(run):
+        return run
+    return next((read for k in range(rows - 1) if adds_up(read := by_rows(k))), by_rows(0))
 
 
-def _adds_up(row: list[Tok]) -> bool:
-    """The row's last value is the sum of the others (all of them figures)."""
-    nums = [parse_value(t.text) for t in row]
+def _figures(toks: list[Tok]) -> list[float] | None:
+    """The tokens' values when every one is a figure, else None."""
+    nums = [parse_value(t.text) for t in toks]
     if any(v is None or v.status != "number" for v in nums):
-        return False
-    vals = [v.value or 0 for v in nums]
-    return abs(vals[-1] - sum(vals[:-1])) < 1e-6
+        return None
+    return [v.value or 0 for v in nums]
 
 
 def _total_last(chunks: list[list[Tok]]) -> list[list[Tok]]:
@@ -155,10 +157,10 @@ def _total_last(chunks: list[list[Tok]]) -> list[list[Tok]]:
     take them out of order (a narrow column after a wide one). The total is the column that is, row by row,
     the sum of the others: the last one if it is, else the one that is (or the last of several equal ones);
     otherwise the print's order."""
-    nums = [[parse_value(t.text) for t in c] for c in chunks]
-    if any(v is None or v.status != "number" for c in nums for v in c):
+    figures = [_figures(c) for c in chunks]
+    if any(f is None for f in figures):
         return chunks
-    vals = [[v.value or 0 for v in c] for c in nums]
+    vals: list[list[float]] = figures  # type: ignore[assignment]
 
     def is_total(t: int) -> bool:
         return all(abs(vals[t][r] - sum(c[r] for n, c in enumerate(vals) if n != t)) < 1e-6 for r in range(len(vals[t])))

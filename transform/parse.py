@@ -379,7 +379,7 @@ def _merged_apart(report: Report, table: Table, flat: list[tuple[str, int]], n: 
     """Table 四's figures with the cells a converter merged (`10 1`) read apart, where that gives exactly its
     n cells and no cell is blank: every figure is then in print order, so none can stand in another's
     column. Each row says so; otherwise the figures are as printed."""
-    parts = [(p, page) for v, page in flat for p in (v.split() if side_by_side(v) else [v])]
+    parts = [(p, page) for v, page in flat for p in (v.split() if merged_figures(v) else [v])]
     if len(flat) >= n or len(parts) != n or any(not v.strip() for v, _ in flat):
         return flat
     for row in table.rows:
@@ -478,9 +478,9 @@ def parse(doc: Document, source: str = "", sha256: str = "") -> Report:
         else:
             by_header = None
         tokens = stream(content, table.counts)
-        for after, switch in () if _header_names_rows(table, tokens) else ((False, True),):
+        if not _header_names_rows(table, tokens):
             by_stream = Report(source)
-            fill(by_stream, table, align(table, tokens, after, switch=switch), hints)
+            fill(by_stream, table, align(table, tokens, switch=True), hints)
             candidates.append(by_stream)
         for pattern in short_patterns(table, tokens) if key == "requests" and _ill_fitting(candidates, table) else ():
             for after in (False, True):
@@ -524,27 +524,20 @@ def _warn_disagreeing(chosen: Report, by_header: Report, table: Table) -> None:
                         f"order {cell.raw or 'a blank'!r}: which columns its cells are in is not certain", "disagree")
 
 
-def _rival_figures(chosen: Report, candidates: list[Report], table: Table) -> dict[str, tuple[str, str]]:
-    """Rows of a table without arithmetic that another reading, as good by the template, fills with other
-    figures (the label before its values, or after them, in a copy of one cell a line): row → (col, raw)."""
-    fit = reading_quality(chosen, table)[0]
-    out: dict[str, tuple[str, str]] = {}
-    for other in candidates:
-        if other is chosen or reading_quality(other, table)[0] < fit:
-            continue
-        for (t, row, col), cell in chosen.cells.items():
-            rival = other.cells.get((t, row, col))
-            if t == table.key and rival is not None and rival.value is not None and rival.value != cell.value:
-                out.setdefault(row, (col, rival.raw))
-    return out
-
-
 def _warn_rival(chosen: Report, candidates: list[Report], table: Table) -> None:
-    """No rule can tell two readings apart that fit the template equally well: where they disagree, the
-    chosen figures are a guess, said on their rows."""
-    for row, (col, raw) in _rival_figures(chosen, candidates, table).items():
-        chosen.warn(table.key, row, "", f"another reading of the table, as close to the template, puts {raw!r} "
-                    f"under {col}: which figures are this row's is not certain", "disagree")
+    """No rule can tell apart two readings of a table without arithmetic that fit the template equally well
+    (the label before its values, or after them, in a copy of one cell a line): where another fills a row
+    with other figures, the chosen ones are a guess, said on the row."""
+    fit = reading_quality(chosen, table)[0]
+    rivals = [r for r in candidates if r is not chosen and reading_quality(r, table)[0] >= fit]
+    warned: set[str] = set()
+    for (t, row, col), cell in chosen.cells.items():
+        rival = next((o for r in rivals if (o := r.cells.get((t, row, col))) is not None
+                      and o.value is not None and o.value != cell.value), None)
+        if t == table.key and rival is not None and row not in warned:
+            warned.add(row)
+            chosen.warn(table.key, row, "", f"another reading of the table, as close to the template, puts "
+                        f"{rival.raw!r} under {col}: which figures are this row's is not certain", "disagree")
 
 
 def _header_names_rows(table: Table, tokens: list) -> bool:
