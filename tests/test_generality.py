@@ -513,3 +513,33 @@ def test_blank_cells_kept_after_dropping_an_edge_blank_make_the_row_a_guess():
     from transform.parse import _edges_guessed
     assert _edges_guessed(["", "", "", "18", "", "", "", "18"], 7)  # the dropped blank may be a value's column
     assert not _edges_guessed(["", "1", "2", "3", "4", "5", "6", "7"], 7)  # a label's remnant, nothing else
+
+
+def _wrapped(label: str, width: int) -> str:
+    return "<br>".join(label[i:i + width] for i in range(0, len(label), width))
+
+
+@pytest.mark.parametrize("width", [5, 8])
+def test_markdown_labels_wrapped_in_their_cells_with_br_are_whole_labels(width):
+    """pymupdf4llm prints a label wrapped in its cell as `7.属于行政执法案<br>卷`, and a table continued on the
+    next page as a grid of its printed columns only (`|8.属于行政查询事<br>项|0|0|`): each label is the
+    one label it prints, every cell of a sparse table is read (its blank columns by the table's pattern)."""
+    from transform.schema import REQUEST_COLS, REQUESTS_2021
+    name = "2023_suqian_shuyang_fgj.html"
+    cells = gold_cells(gold(name))
+    rows = []
+    for n, r in enumerate(REQUESTS_2021.rows):
+        vals = ["" if cells[("requests", r.key, c)] is None else str(cells[("requests", r.key, c)]) for c in REQUEST_COLS]
+        if n >= len(REQUESTS_2021.rows) // 2:  # the next page: only the printed columns
+            vals = [v for v in vals if v]
+        rows.append("||" + _wrapped(r.label, width) + "|" + "|".join(vals) + "|")
+    half = len(REQUESTS_2021.rows) // 2
+    head = "||申请人情况|自然人|商业<br>企业|科研<br>机构|社会<br>公益<br>组织|法律<br>服务<br>机构|其他|总计|\n" \
+           "|---|---|---|---|---|---|---|---|---|\n"
+    md = f"{gold(name)['agency']}2023年政府信息公开工作年度报告\n\n三、收到和处理政府信息公开申请情况\n\n" + head \
+        + "\n".join(rows[:half]) + "\n\n\n" + rows[half] + "\n|---|---|---|---|\n" \
+        + "\n".join(rows[half + 1:]) + "\n\n四、政府信息公开行政复议、行政诉讼情况\n"
+    report = read(md, "r.md")
+    want = {k: v for k, v in cells.items() if k[0] == "requests"}
+    got = {k: c.value for k, c in report.cells.items() if k[0] == "requests"}
+    assert {k: (v, got.get(k)) for k, v in want.items() if got.get(k, "<absent>") != v} == {}

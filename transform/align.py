@@ -66,6 +66,20 @@ class Alignment:
     score: float = 0.0
 
 
+_FIGURE_LINE = re.compile(r"[+-]?\d+(?:\.\d+)?(?:\s|$)")
+
+
+def _unwrapped(cell: str) -> str:
+    """A grid cell's lines as the one text they print: a label wrapped in its cell (`7.属于行政执法案` / `卷`)
+    joins without a space, as do sub-row labels stacked in it (`1.属于国家秘密` / `2.其他…`, cut apart
+    again by their enumerators); figures stacked in it (`258` / `12`) stay apart."""
+    lines = [s.strip() for s in cell.split("\n") if s.strip()]
+    out = lines[:1]
+    for line in lines[1:]:
+        out.append((" " if out[-1][-1:].isdigit() and _FIGURE_LINE.match(line) else "") + line)
+    return "".join(out)
+
+
 def stream(content: list[tuple[object, int]], counts: bool = False) -> list[Tok]:
     """The section's text lines as label and value tokens in reading order (grid rows as their cells).
     In a table of `counts`, a figure with a decimal point is a row's enumerator run into the value
@@ -75,7 +89,7 @@ def stream(content: list[tuple[object, int]], counts: bool = False) -> list[Tok]
     for line, (item, page) in enumerate(content):
         # a grid row reads as the line of its cells: a cell may hold two figures ('80 1') where a
         # converter merged columns, and blank cells are no tokens (their place is the grid reader's)
-        text = _NOTE.sub(" ", " ".join(item) if isinstance(item, list) else str(item))
+        text = _NOTE.sub(" ", " ".join(map(_unwrapped, item)) if isinstance(item, list) else str(item))
         pieces = _tokens(text, prose_units=True)
         # sub-rows stacked in one grid cell beside a figure (`1.属于国家秘密<br>2.其他…` | `14`): which of
         # them printed nothing is not shown, so a blank row read there is a guess

@@ -54,14 +54,20 @@ def _unstacked(cells: list[str]) -> list[list[str]]:
     figures = [p for p in parts if all(_FIGURE.fullmatch(x) for x in p) and any(x.strip() for x in p)]
     k = len(figures[0]) if figures else 0
     if k < 2 or any(len(p) != k for p in figures):
-        return [cells]
+        return [[_broken(c) for c in cells]]
     if not any(len(p) == k and all(_ROW_START.match(x) for x in p) for p in parts if p not in figures):
-        return [cells]
+        return [[_broken(c) for c in cells]]
     rows: list[list[str]] = [[] for _ in range(k)]
     for cell, p in zip(cells, parts):
         for i in range(k):
-            rows[i].append(p[i].strip() if len(p) == k else (cell if i == 0 else ""))
+            rows[i].append(p[i].strip() if len(p) == k else (_broken(cell) if i == 0 else ""))
     return rows
+
+
+def _broken(cell: str) -> str:
+    """A cell's `<br>` as the line break it stands for, as the HTML reader gives a cell's lines: a label
+    wrapped in its cell (`7.属于行政执法案<br>卷`) is one label to the parser, not one with `br` inside."""
+    return "\n".join(s.strip() for s in _BR.split(cell) if s.strip())
 
 
 def read(data: bytes) -> Document:
