@@ -543,3 +543,36 @@ def test_markdown_labels_wrapped_in_their_cells_with_br_are_whole_labels(width):
     want = {k: v for k, v in cells.items() if k[0] == "requests"}
     got = {k: c.value for k, c in report.cells.items() if k[0] == "requests"}
     assert {k: (v, got.get(k)) for k, v in want.items() if got.get(k, "<absent>") != v} == {}
+
+
+def _two_column_copy(name: str, total_cell) -> str:
+    """The requests table of `name` (its rows print 自然人 and 总计 only) as a Markdown copy of those two
+    columns, the total cell written by `total_cell(text)`."""
+    from transform.schema import REQUESTS_2021
+    cells = gold_cells(gold(name))
+    rows = [f"|{r.label}|{cells[('requests', r.key, 'natural_person')]}|"
+            f"{total_cell(str(cells[('requests', r.key, 'total')]))}|" for r in REQUESTS_2021.rows]
+    return f"{gold(name)['agency']}2023年政府信息公开工作年度报告\n\n三、收到和处理政府信息公开申请情况\n\n" \
+        "||自然人|总计|\n|---|---|---|\n" + "\n".join(rows) + "\n\n四、政府信息公开行政复议、行政诉讼情况\n"
+
+
+def test_a_figure_wrapped_in_its_narrow_cell_is_read_where_the_rows_total_says_so():
+    """LibreOffice prints 26 in a narrow 总计 cell as '2' over '6' (`2<br>6`): one figure, as the row's own
+    total (自然人 26 = 总计) shows; the row says how it was read."""
+    name = "2023_suqian_shuyang_fgj.html"
+    report = read(_two_column_copy(name, lambda t: "<br>".join(t)), "r.md")
+    want = {k: v for k, v in gold_cells(gold(name)).items() if k[0] == "requests"}
+    got = {k: c.value for k, c in report.cells.items() if k[0] == "requests"}
+    assert {k: (v, got.get(k, "<absent>")) for k, v in want.items() if got.get(k, "<absent>") != v} == {}
+    assert any(n.row == "new_received" and "fused" in n for n in report.notes())
+
+
+def test_figures_that_only_look_wrapped_are_never_joined_against_the_rows_total():
+    """The same copy with the total cell holding two figures that no total confirms as one (26 → '2<br>7'):
+    its row is left out and warned, never read as 27 or as 2 and 7."""
+    name = "2023_suqian_shuyang_fgj.html"
+    report = read(_two_column_copy(name, lambda t: "2<br>7" if t == "26" else t), "r.md")
+    for row in ("new_received", "granted", "results_total"):
+        assert report.cells.get(("requests", row, "total")) is None or \
+            report.cells[("requests", row, "total")].value not in (27, 2, 7)
+        assert any(n.table == "requests" and n.row == row for n in report.notes())

@@ -13,6 +13,7 @@ compares it with the table's arithmetic before trusting it (`transform.parse`).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
 from transform.fused import FusedRun, equations, resolve_fused
@@ -291,9 +292,13 @@ def align(table: Table, toks: list[Tok], after: bool = False, order: bool = Fals
             if k + j > n_vals:
                 break
             run = [toks[vals[x]] for x in range(k, k + j)]
-            short = pattern is not None and j <= len(pattern) and n == width \
+            short = pattern is not None and j <= len(pattern) + 1 and n == width \
                 and not any(t.blank_row for t in run)
-            fused_short = short and j < len(pattern)
+            # one value more than the pattern's columns: a figure wrapped in its narrow cell ('26' printed
+            # '2' over '6'); its digits go to the arithmetic like digits run together
+            if short and j > len(pattern) and not _wrapped_adds_up(run, pattern, n):
+                short = False  # then only as any row's values may be read
+            fused_short = short and j != len(pattern)
             if fused_short and sum(_digits(t) for t in run) < len(pattern):
                 continue
             if short:
@@ -370,6 +375,27 @@ def align(table: Table, toks: list[Tok], after: bool = False, order: bool = Fals
     out.placed.reverse()
     out.skipped_values.reverse()
     return out
+
+
+def _wrapped_adds_up(run: list[Tok], pattern: tuple[int, ...], width: int) -> bool:
+    """A run of more figures than the pattern's columns is one figure wrapped in its cell only where the
+    row's own total says so: its digits cut into the pattern's columns in a way whose last, the total,
+    is the sum of the others (a pattern without the total column has nothing to check it)."""
+    digits = "".join(t.text for t in run)
+    if pattern[-1] != width - 1 or not digits.isdigit():
+        return False
+
+    def cuts(rest: str, k: int) -> Iterator[list[int]]:
+        if k == 1:
+            if rest and (rest == "0" or rest[0] != "0"):
+                yield [int(rest)]
+            return
+        for e in range(1, len(rest) - k + 2):
+            head = rest[:e]
+            if head == "0" or head[0] != "0":
+                yield from ([int(head), *tail] for tail in cuts(rest[e:], k - 1))
+
+    return any(sum(c[:-1]) == c[-1] for c in cuts(digits, len(pattern)))
 
 
 def short_patterns(table: Table, toks: list[Tok]) -> list[tuple[int, ...]]:
