@@ -576,3 +576,24 @@ def test_figures_that_only_look_wrapped_are_never_joined_against_the_rows_total(
         assert report.cells.get(("requests", row, "total")) is None or \
             report.cells[("requests", row, "total")].value not in (27, 2, 7)
         assert any(n.table == "requests" and n.row == row for n in report.notes())
+
+
+def test_a_wrapped_figure_whose_pieces_straddle_the_rows_other_figure_is_read_by_the_rows_total():
+    """pdftotext of the same print puts the wrapped 总计 cell's first piece on the label's line, the 自然人
+    figure under it, and the second piece below ('一、本年新收… 2' / '26' / '6'): the pieces are one
+    figure where the row's total says so."""
+    from transform.schema import REQUESTS_2021
+    name = "2023_suqian_shuyang_fgj.html"
+    cells = gold_cells(gold(name))
+    lines = []
+    for r in REQUESTS_2021.rows:
+        np_, total = str(cells[("requests", r.key, "natural_person")]), str(cells[("requests", r.key, "total")])
+        lines += [f"{r.label} {total[0]}", np_, total[1:]] if len(total) == 2 else [f"{r.label} {np_} {total}"]
+    text = f"{gold(name)['agency']}2023年政府信息公开工作年度报告\n三、收到和处理政府信息公开申请情况\n" \
+        "自然人 商业企业 科研机构 社会公益组织 法律服务机构 其他 总计\n" + "\n".join(lines) \
+        + "\n四、政府信息公开行政复议、行政诉讼情况\n"
+    report = read(text, "r.txt")
+    want = {k: v for k, v in gold_cells(gold(name)).items() if k[0] == "requests"}
+    got = {k: c.value for k, c in report.cells.items() if k[0] == "requests"}
+    assert {k: (v, got.get(k, "<absent>")) for k, v in want.items() if got.get(k, "<absent>") != v} == {}
+    assert any(n.row == "granted" and "fused" in n for n in report.notes())

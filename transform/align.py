@@ -13,7 +13,6 @@ compares it with the table's arithmetic before trusting it (`transform.parse`).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
 from transform.fused import FusedRun, equations, resolve_fused
@@ -296,7 +295,7 @@ def align(table: Table, toks: list[Tok], after: bool = False, order: bool = Fals
                 and not any(t.blank_row for t in run)
             # one value more than the pattern's columns: a figure wrapped in its narrow cell ('26' printed
             # '2' over '6'); its digits go to the arithmetic like digits run together
-            if short and j > len(pattern) and not _wrapped_adds_up(run, pattern, n):
+            if short and j > len(pattern) and _wrapped_order(run, pattern, n) is None:
                 short = False  # then only as any row's values may be read
             fused_short = short and j != len(pattern)
             if fused_short and sum(_digits(t) for t in run) < len(pattern):
@@ -369,6 +368,8 @@ def align(table: Table, toks: list[Tok], after: bool = False, order: bool = Fals
             _, r, k0, j, ev, short, fused_short = step
             run = [toks[vals[x]] for x in range(k0, k0 + j)]
             n = len(table.rows[r].cols)
+            if short and j > len(pattern):
+                run = _wrapped_order(run, pattern, n) or run
             out.placed.append(Placed(r, run, ev, fused=(j < n and not short and not run[0].blank_row) or fused_short,
                                      cols=pattern if short else None))
             i, k = r, k0
@@ -377,25 +378,26 @@ def align(table: Table, toks: list[Tok], after: bool = False, order: bool = Fals
     return out
 
 
-def _wrapped_adds_up(run: list[Tok], pattern: tuple[int, ...], width: int) -> bool:
-    """A run of more figures than the pattern's columns is one figure wrapped in its cell only where the
-    row's own total says so: its digits cut into the pattern's columns in a way whose last, the total,
-    is the sum of the others (a pattern without the total column has nothing to check it)."""
-    digits = "".join(t.text for t in run)
-    if pattern[-1] != width - 1 or not digits.isdigit():
-        return False
-
-    def cuts(rest: str, k: int) -> Iterator[list[int]]:
-        if k == 1:
-            if rest and (rest == "0" or rest[0] != "0"):
-                yield [int(rest)]
-            return
-        for e in range(1, len(rest) - k + 2):
-            head = rest[:e]
-            if head == "0" or head[0] != "0":
-                yield from ([int(head), *tail] for tail in cuts(rest[e:], k - 1))
-
-    return any(sum(c[:-1]) == c[-1] for c in cuts(digits, len(pattern)))
+def _wrapped_order(run: list[Tok], pattern: tuple[int, ...], width: int) -> list[Tok] | None:
+    """A run of one figure more than the pattern's columns is a figure wrapped in its cell ('26' printed '2'
+    over '6') only where the row's own total says so. A text copy may print the row's other figure between
+    the two pieces ('2' / '26' / '6'): each pair of pieces at most one figure apart, joined in their order
+    at the place of either, gives the row's cells; it is a reading where the last, the total, is the sum
+    of the others, and the run is one wrapped figure only when every reading gives the same cells. The
+    run with the pieces side by side, else None (a pattern without the total column has nothing to check)."""
+    if len(run) != len(pattern) + 1 or pattern[-1] != width - 1 or not all(t.text.isdigit() for t in run):
+        return None
+    found: dict[tuple[int, ...], list[Tok]] = {}
+    for p in range(len(run) - 1):
+        for q in range(p + 1, min(p + 3, len(run))):
+            others = [t for x, t in enumerate(run) if x not in (p, q)]
+            for at in (p, q - 1):  # the wrapped cell where its first piece stands, or where its last does
+                order = others[:at] + [run[p], run[q]] + others[at:]
+                cells = [int(t.text) for t in order[:at]] + [int(run[p].text + run[q].text)] \
+                    + [int(t.text) for t in order[at + 2:]]
+                if run[p].text[0] != "0" and sum(cells[:-1]) == cells[-1]:
+                    found.setdefault(tuple(cells), order)
+    return next(iter(found.values())) if len(found) == 1 else None
 
 
 def short_patterns(table: Table, toks: list[Tok]) -> list[tuple[int, ...]]:
