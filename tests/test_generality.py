@@ -597,3 +597,30 @@ def test_a_wrapped_figure_whose_pieces_straddle_the_rows_other_figure_is_read_by
     got = {k: c.value for k, c in report.cells.items() if k[0] == "requests"}
     assert {k: (v, got.get(k, "<absent>")) for k, v in want.items() if got.get(k, "<absent>") != v} == {}
     assert any(n.row == "granted" and "fused" in n for n in report.notes())
+
+
+@pytest.mark.parametrize("name", ["2023_suqian_shuyang_fgj.html", "2023_pingtan_gwh.txt"])
+def test_a_label_cut_into_cells_and_wrapped_in_each_reads_line_by_line_across_them(name):
+    """A PDF→Markdown converter cut each row label of table 三 into three cells, each wrapped over two lines
+    (`|一、本<br>申请数|年新收政<br>量|府信息公开|26|26|`): the label is read across the cells, line by line."""
+    from transform.schema import REQUEST_COLS, REQUESTS_2021
+    cells = gold_cells(gold(name))
+    rows = []
+    for r in REQUESTS_2021.rows:
+        lbl = r.label
+        if len(lbl) >= 6:
+            k = -(-len(lbl) // 6)
+            c = [lbl[i * k:(i + 1) * k] for i in range(6)]
+            label_cells = [f"{c[0]}<br>{c[3]}", f"{c[1]}<br>{c[4]}", f"{c[2]}<br>{c[5]}"]
+        else:
+            label_cells = [lbl, "", ""]
+        vals = ["" if cells[("requests", r.key, col)] is None else str(cells[("requests", r.key, col)])
+                for col in REQUEST_COLS]
+        rows.append("|" + "|".join(label_cells + vals) + "|")
+    md = f"{gold(name)['agency']}2023年政府信息公开工作年度报告\n\n三、收到和处理政府信息公开申请情况\n\n" \
+        "||||自然人|商业企业|科研机构|社会公益组织|法律服务机构|其他|总计|\n|---|---|---|---|---|---|---|---|---|---|\n" \
+        + "\n".join(rows) + "\n\n四、政府信息公开行政复议、行政诉讼情况\n"
+    report = read(md, "r.md")
+    want = {k: v for k, v in cells.items() if k[0] == "requests"}
+    got = {k: c.value for k, c in report.cells.items() if k[0] == "requests"}
+    assert {k: (v, got.get(k, "<absent>")) for k, v in want.items() if got.get(k, "<absent>") != v} == {}

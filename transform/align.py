@@ -80,16 +80,38 @@ def _unwrapped(cell: str) -> str:
     return "".join(out)
 
 
-def stream(content: list[tuple[object, int]], counts: bool = False) -> list[Tok]:
+def _row_text(cells: list[str], labels: list[str]) -> str:
+    """A grid row as the line of its cells. A label a converter cut into several cells, each wrapped
+    (`一、本` / `申请数` | `年新收政` / `量` | `府信息公开`), prints line by line across them: of the two
+    readings, cell by cell or line by line, the one nearer a label of the template (`labels`) is taken."""
+    text_at = [i for i, c in enumerate(cells)
+               if c.strip() and not all(_FIGURE_LINE.fullmatch(x + " ") for x in c.split())]
+    by_cells = " ".join(map(_unwrapped, cells))
+    if len(text_at) < 2 or not labels or all("\n" not in cells[i] for i in text_at):
+        return by_cells
+    split = [[x.strip() for x in cells[i].split("\n") if x.strip()] for i in text_at]
+    across = "".join(x[k] for k in range(max(map(len, split))) for x in split if k < len(x))
+
+    def nearness(text: str) -> float:
+        return max(similarity(lbl, norm(text)) for lbl in labels)
+
+    if nearness(across) < nearness("".join(_unwrapped(cells[i]) for i in text_at)) + 10:
+        return by_cells
+    return " ".join(across if i == text_at[0] else _unwrapped(c)
+                    for i, c in enumerate(cells) if i not in text_at[1:])
+
+
+def stream(content: list[tuple[object, int]], counts: bool = False, labels: list[str] = ()) -> list[Tok]:
     """The section's text lines as label and value tokens in reading order (grid rows as their cells).
     In a table of `counts`, a figure with a decimal point is a row's enumerator run into the value
     beside it ('危及…稳0' / '3.0' of a copy without spaces): the digits before the point end on the
-    enumerator, those after it are the value."""
+    enumerator, those after it are the value. `labels` (the template's, normalised) tell how a label cut
+    into several cells reads."""
     out: list[Tok] = []
     for line, (item, page) in enumerate(content):
         # a grid row reads as the line of its cells: a cell may hold two figures ('80 1') where a
         # converter merged columns, and blank cells are no tokens (their place is the grid reader's)
-        text = _NOTE.sub(" ", " ".join(map(_unwrapped, item)) if isinstance(item, list) else str(item))
+        text = _NOTE.sub(" ", _row_text(item, labels) if isinstance(item, list) else str(item))
         pieces = _tokens(text, prose_units=True)
         # sub-rows stacked in one grid cell beside a figure (`1.属于国家秘密<br>2.其他…` | `14`): which of
         # them printed nothing is not shown, so a blank row read there is a guess

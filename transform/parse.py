@@ -477,7 +477,7 @@ def parse(doc: Document, source: str = "", sha256: str = "") -> Report:
             candidates.append(by_header)
         else:
             by_header = None
-        tokens = stream(content, table.counts)
+        tokens = stream(content, table.counts, [norm(r.label) for r in table.rows])
         if not _header_names_rows(table, tokens):
             by_stream = Report(source)
             fill(by_stream, table, align(table, tokens, switch=True), hints)
