@@ -58,25 +58,6 @@ def rule_mask(gray: np.ndarray) -> np.ndarray:
     return cv2.dilate(horiz | vert, np.ones((3, 3), np.uint8))
 
 
-def skew_angle(gray: np.ndarray) -> float:
-    """Degrees a scan is turned (counter-clockwise positive), from its long horizontal rules; 0 without rules."""
-    import cv2
-
-    ink = (gray < INK).astype(np.uint8) * 255
-    h, w = gray.shape
-    horiz = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (max(40, w // 25), 1)))
-    horiz = cv2.dilate(horiz, cv2.getStructuringElement(cv2.MORPH_RECT, (w // 25, 3)))  # rejoin a slanted rule's steps
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(horiz, connectivity=8)
-    angles = []
-    for i in range(1, n):
-        if stats[i][2] < w // 3:
-            continue
-        ys, xs = np.nonzero(labels == i)
-        slope = np.polyfit(xs, ys, 1)[0]
-        angles.append(float(np.degrees(np.arctan(-slope))))
-    return float(np.median(angles)) if angles else 0.0
-
-
 def find_tables(gray: np.ndarray) -> list[Table]:
     """Every ruled table on the page (rules enclosing at least two cells), top to bottom."""
     import cv2
