@@ -36,6 +36,8 @@ MIN_SCORE = 0.3  # recognition below this is noise
 SURE_SCORE = 0.95  # a figure read below this is read again at twice the resolution
 LOW_SCORE = 0.8  # a figure finally read below this is kept but warned about
 BATCH = 16  # crops per recogniser call (sorted by width, so a batch pads little)
+MIN_RATIO = 2.0  # a crop narrower than twice its height is padded to that, not to PP-OCR's 320×48: a cell of
+# one or two digits costs a fifth of a text line (the recogniser's cost goes with its input's width)
 PAD = 4  # px of white around a crop (at working resolution)
 FIGURE_CHARS = "0123456789./—-"
 _LOOKALIKES = str.maketrans("oODlI|", "000111")
@@ -98,10 +100,9 @@ def recognise(crops: list[np.ndarray]) -> list[Reading]:
     index = _figure_index()
     order = np.argsort([c.shape[1] / c.shape[0] for c in crops])
     out: list[Reading | None] = [None] * len(crops)
-    _, height, width = rec.rec_image_shape
     for start in range(0, len(crops), BATCH):
         batch = [crops[i] for i in order[start:start + BATCH]]
-        ratio = max(width / height, *(c.shape[1] / c.shape[0] for c in batch))
+        ratio = max(MIN_RATIO, *(c.shape[1] / c.shape[0] for c in batch))
         norm = np.concatenate([rec.resize_norm_img(np.repeat(c[..., None], 3, axis=2), ratio)[None] for c in batch])
         preds = rec.session(norm.astype(np.float32))[0]
         for k, steps in zip(order[start:start + BATCH], preds):
