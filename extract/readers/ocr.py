@@ -221,6 +221,10 @@ def _cell_text(page: Page, table: Table, lines: dict[int, list], reads: dict[int
                     doubtful.append(k)
                 continue
         out[k] = text
+        c = table.cells[k]
+        if c.col in figure_cols and text and len(text) <= 2 and as_figure(text) is None:
+            warnings.append(f"page {number}: OCR read {text!r} where a figure stands in table row {c.row + 1}, "
+                            f"column {c.col + 1}")
     again = recognise([page.crop(lines[k][0], 2.0) for k in doubtful])
     for k, r in zip(doubtful, again):
         first = reads[k][0]
