@@ -88,7 +88,6 @@ SCAN_KINDS: dict[str, dict] = {
     "scan_rot-3": {"dpi": 200, "rotate": -3.0},
     "scan_150_jpeg50": {"dpi": 150, "jpeg_quality": 50},
     "scan_seal": {"dpi": 200, "seal": True},
-    "scan_seal_grey": {"dpi": 200, "seal": True, "grey": True},
 }
 
 

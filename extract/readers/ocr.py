@@ -40,6 +40,7 @@ MIN_RATIO = 2.0  # a crop narrower than twice its height is padded to that, not 
 # one or two digits costs a fifth of a text line (the recogniser's cost goes with its input's width)
 PAD = 4  # px of white around a crop (at working resolution)
 FIGURE_CHARS = "0123456789./—-"
+UNREAD = "?"  # the text of a cell OCR could not read: the parser warns on the cell ("unreadable cell '?'")
 _LOOKALIKES = str.maketrans("oODlI|", "000111")
 _FIGURE_LIKE = re.compile(r"[0-9oODlI|.,/—-]+")
 
@@ -241,6 +242,7 @@ def _cell_text(page: Page, table: Table, lines: dict[int, list], reads: dict[int
             c = table.cells[k]
             warnings.append(f"page {number}: OCR read nothing in a table cell with ink "
                             f"(row {c.row + 1}, column {c.col + 1})")
+            out[k] = UNREAD
     return out
 
 
@@ -255,10 +257,13 @@ def _grid(page: Page, table: Table, number: int, warnings: list[str]) -> Grid:
     rows = [[""] * table.n_cols for _ in range(table.n_rows)]
     spans = [[False] * table.n_cols for _ in range(table.n_rows)]
     for k, c in enumerate(table.cells):
-        rows[c.row][c.col] = texts.get(k, "")
+        text = texts.get(k, "")
+        rows[c.row][c.col] = text
+        lost_rule = as_figure(text) is not None  # a figure never spans cells: a rule was lost
         for r in range(c.row, min(c.row + c.rowspan, table.n_rows)):
             for j in range(c.col, min(c.col + c.colspan, table.n_cols)):
-                spans[r][j] = (r, j) != (c.row, c.col)
+                if (r, j) != (c.row, c.col):
+                    rows[r][j], spans[r][j] = (UNREAD, False) if lost_rule else ("", True)
     keep = [i for i, r in enumerate(rows) if any(r)]
     return Grid([rows[i] for i in keep], pages=[number] * len(keep), spans=[spans[i] for i in keep])
 

@@ -13,7 +13,6 @@ import numpy as np
 
 INK = 160  # grey level below which a pixel is ink
 RULE_INK = 200  # a rule one pixel thin, blurred by a scanner, JPEG or levelling, is grey rather than black
-GAP = 7  # px: a rule broken by a gap this short (JPEG blocks, a faded stretch) is one rule
 EDGE_TOL = 6  # px: cell edges closer than this are one grid boundary
 
 
@@ -56,10 +55,8 @@ def rule_mask(gray: np.ndarray) -> np.ndarray:
     ink = (gray < RULE_INK).astype(np.uint8) * 255
     h, w = gray.shape
     rect = cv2.getStructuringElement
-    horiz = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, rect(cv2.MORPH_RECT, (GAP, 1)))
-    horiz = cv2.morphologyEx(horiz, cv2.MORPH_OPEN, rect(cv2.MORPH_RECT, (max(40, w // 25), 1)))
-    vert = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, rect(cv2.MORPH_RECT, (1, GAP)))
-    vert = cv2.morphologyEx(vert, cv2.MORPH_OPEN, rect(cv2.MORPH_RECT, (1, max(25, h // 70))))
+    horiz = cv2.morphologyEx(ink, cv2.MORPH_OPEN, rect(cv2.MORPH_RECT, (max(40, w // 25), 1)))
+    vert = cv2.morphologyEx(ink, cv2.MORPH_OPEN, rect(cv2.MORPH_RECT, (1, max(25, h // 70))))
     return cv2.dilate(horiz | vert, np.ones((3, 3), np.uint8))
 
 
