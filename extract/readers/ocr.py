@@ -1,38 +1,48 @@
-"""Scanned PDF pages: OCR with RapidOCR (PP-OCR Chinese models shipped inside the wheel, nothing downloaded),
-table grids rebuilt from the page image's ruling lines (extract/readers/ruling.py).
+"""Pictures of pages → blocks: OCR with RapidOCR (PP-OCR Chinese models shipped inside the wheel, nothing
+downloaded), table grids rebuilt from the picture's ruling lines (extract/readers/ruling.py).
 
-Each recognised text box goes to the ruled cell holding its centre, or else to a
-text line (boxes side by side on one baseline). A cell that got no box but has ink,
-or one box read with doubt, is recognised again on its own tight crop: detection
-misses lone thin digits ("0", "1") and reads them with low scores in page context,
-while a crop of the digit alone reads surely. A figure still read with a low score
-is kept and reported in Document.warnings, so the report is flagged, never silently
-trusted. A merged cell's text sits in its first row and column only (blank, flagged in
-Grid.spans, elsewhere), as the text-layer reader's pdfplumber grids have it, so both
-PDF paths give the parser the same rows. Optional: `pip install xxgk[ocr]`.
+Why this shape (issue #14): text detection over a whole page costs as much as everything else together,
+and inside a ruled table it is not needed: the rules already say where each cell is, and a cell's ink
+says where its lines of text are. So a table is read by cutting every line of every cell out of the
+picture and passing the crops, in batches, to the recogniser alone; detection runs only on the bands of
+the page outside the tables. A crop of one cell also reads surely what detection misses in page context
+(lone thin digits "0", "1").
+
+Figures are read as figures: the recogniser's per-step scores are decoded twice, over its whole alphabet
+and over the characters a figure cell can hold (digits, ".", "/", "—"), and a cell that reads as a figure
+(or stands short among figures in a figure column) takes the figure reading. A figure read with doubt is
+read again from a crop at twice the resolution; what is still doubtful is kept and reported in
+Document.warnings, and a cell with ink that reads as nothing is reported too: never silently blank.
+A merged cell's text sits in its first row and column only (blank, flagged in Grid.spans, elsewhere), as
+the text-layer reader's pdfplumber grids have it, so both PDF paths give the parser the same rows.
+Optional: `pip install xxgk[ocr]`.
 """
 from __future__ import annotations
 
 import importlib.util
 import os
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
-from PIL import Image
 
 from extract.document import Grid, Line
-from extract.limits import check_pixels
 from extract.readers.footer import FOOTER
-from extract.readers.ruling import INK, Table, find_tables, skew_angle
+from extract.readers.ruling import INK, Table, find_tables
+from extract.readers.scanprep import level, skew_angle
 
-SCALE = 2.0  # render at 144 dpi: digits ~25 px high, what PP-OCR reads best
 MIN_SCORE = 0.3  # recognition below this is noise
-SURE_SCORE = 0.95  # a one-box cell read below this is read again on its own crop
+SURE_SCORE = 0.95  # a figure read below this is read again at twice the resolution
 LOW_SCORE = 0.8  # a figure finally read below this is kept but warned about
-MIN_SKEW, MAX_SKEW = 0.1, 5.0  # degrees: straighten a scan turned this much
-MAX_TEXT_CHARS = 5  # a page (or picture) with fewer characters of text layer on it is a scan
-MIN_PICTURE_SHARE = 0.1  # an image covering this share of a page may be a pasted table
+BATCH = 16  # crops per recogniser call (sorted by width, so a batch pads little)
+MIN_RATIO = 2.0  # a crop narrower than twice its height is padded to that, not to PP-OCR's 320×48: a cell of
+# one or two digits costs a fifth of a text line (the recogniser's cost goes with its input's width)
+PAD = 4  # px of white around a crop (at working resolution)
+FIGURE_CHARS = "0123456789./—-"
+UNREAD = "?"  # the text of a cell OCR could not read: the parser warns on the cell ("unreadable cell '?'")
+_LOOKALIKES = str.maketrans("oODlI|", "000111")
+_FIGURE_LIKE = re.compile(r"[0-9oODlI|.,/—-]+")
 
 
 def available() -> bool:
@@ -42,32 +52,84 @@ def available() -> bool:
     return importlib.util.find_spec("rapidocr_onnxruntime") is not None
 
 
-def needs_ocr(page) -> bool:
-    """A page whose text layer is (almost) empty: a scan or a picture of a page."""
-    return len(page.chars) < MAX_TEXT_CHARS
+@lru_cache(maxsize=1)
+def _engine():
+    """One RapidOCR per process, one onnxruntime thread: the batch runs one process per core, and a second
+    thread per process only spins against the other process (CPU spent, nothing gained). XXGK_OCR_THREADS
+    overrides. Detection is never upscaled: bands of a page are short, and 'min' would blow them up."""
+    from rapidocr_onnxruntime import RapidOCR
+
+    threads = int(os.environ.get("XXGK_OCR_THREADS", "1"))
+    return RapidOCR(text_score=MIN_SCORE, intra_op_num_threads=threads, inter_op_num_threads=1,
+                    det_limit_type="max", det_limit_side_len=2000)
+
+
+@dataclass
+class Reading:
+    text: str  # over the whole alphabet
+    score: float
+    figure: str  # over FIGURE_CHARS
+    figure_score: float
 
 
 @lru_cache(maxsize=1)
-def _engine():
-    from rapidocr_onnxruntime import RapidOCR
+def _figure_index() -> np.ndarray:
+    chars = _engine().text_rec.postprocess_op.character
+    return np.array([0] + [i for i, c in enumerate(chars) if c in FIGURE_CHARS])
 
-    return RapidOCR(text_score=MIN_SCORE)
+
+def _decode(steps: np.ndarray, chars: list[str], index: np.ndarray | None = None) -> tuple[str, float]:
+    """CTC decoding of one crop's (steps × alphabet) scores, over `index` (a sub-alphabet, blank first) if given."""
+    probs = steps if index is None else steps[:, index]
+    best = probs.argmax(axis=1)
+    ids = best if index is None else index[best]
+    out, scores, prev = [], [], -1
+    for t, i in enumerate(ids):
+        if i != 0 and i != prev:
+            out.append(chars[i])
+            scores.append(probs[t, best[t]])
+        prev = i
+    return "".join(out).strip(), float(np.mean(scores)) if scores else 0.0
 
 
-def _boxes(rgb: np.ndarray) -> list[tuple[tuple[float, float, float, float], str, float]]:
-    result, _ = _engine()(rgb, use_cls=False, text_score=MIN_SCORE)
+def recognise(crops: list[np.ndarray]) -> list[Reading]:
+    """Grey crops, each one line of text → their readings, recognised in batches of similar width."""
+    if not crops:
+        return []
+    rec = _engine().text_rec
+    chars = rec.postprocess_op.character
+    index = _figure_index()
+    order = np.argsort([c.shape[1] / c.shape[0] for c in crops])
+    out: list[Reading | None] = [None] * len(crops)
+    for start in range(0, len(crops), BATCH):
+        batch = [crops[i] for i in order[start:start + BATCH]]
+        ratio = max(MIN_RATIO, *(c.shape[1] / c.shape[0] for c in batch))
+        norm = np.concatenate([rec.resize_norm_img(np.repeat(c[..., None], 3, axis=2), ratio)[None] for c in batch])
+        preds = rec.session(norm.astype(np.float32))[0]
+        for k, steps in zip(order[start:start + BATCH], preds):
+            out[k] = Reading(*_decode(steps, chars), *_decode(steps, chars, index))
+    return out  # type: ignore[return-value]
+
+
+def detect(grey: np.ndarray) -> list[tuple[tuple[float, float, float, float], str, float]]:
+    """Text boxes (x0, y0, x1, y1), text and score of a picture with no grid: detection, then recognition."""
+    result, _ = _engine()(np.repeat(grey[..., None], 3, axis=2), use_cls=False, text_score=MIN_SCORE)
     out = []
     for pts, text, score in result or []:
         xs, ys = [p[0] for p in pts], [p[1] for p in pts]
-        out.append(((min(xs), min(ys), max(xs), max(ys)), text.strip(), float(score)))
+        if text.strip():
+            out.append(((min(xs), min(ys), max(xs), max(ys)), text.strip(), float(score)))
     return out
 
 
-def _recognise(crops: list[np.ndarray]) -> list[tuple[str, float]]:
-    if not crops:
-        return []
-    res, _ = _engine().text_rec(crops)
-    return [(t.strip(), float(s)) for t, s in res]
+def as_figure(text: str) -> str | None:
+    """A reading that is a figure once OCR's usual confusions are undone (o/O/D → 0, l/I/| → 1, a stray '.'
+    or ',' at the end), or None. A '.' inside stays: a decimal (amounts) is printed that way."""
+    t = text.replace(" ", "")
+    if not t or not _FIGURE_LIKE.fullmatch(t) or not re.search(r"[0-9oOD]", t):
+        return None
+    t = t.translate(_LOOKALIKES).rstrip(".,").replace(",", "")
+    return t if re.fullmatch(r"\d+(\.\d+)?|\d+/\d+|[—-]", t) else None
 
 
 def _text_rows(boxes: list) -> list[list]:
@@ -82,72 +144,131 @@ def _text_rows(boxes: list) -> list[list]:
     return [sorted(bs, key=lambda b: b[0][0]) for _, bs in rows]
 
 
-def _join(parts: list) -> str:
-    """Boxes of one cell in reading order; a label broken over lines is one label."""
-    return "".join(b[1] for row in _text_rows(parts) for b in row)
-
-
-_LOOKALIKES = str.maketrans("oOlI|", "00111")
-
-
-def _digits(text: str) -> str:
-    """A cell of digits OCR read partly as letters ("o" for 0, "l" for 1) → the digits; other text as read."""
-    if text and re.fullmatch(r"[0-9oOlI|.,]+", text) and re.search(r"[0-9oO]", text):
-        return text.translate(_LOOKALIKES)
-    return text
-
-
-def _ink_box(gray: np.ndarray, box: tuple[int, int, int, int]) -> tuple[int, int, int, int] | None:
+def _ink_lines(grey: np.ndarray, box: tuple[int, int, int, int]) -> list[tuple[int, int, int, int]]:
+    """The lines of text inside a cell: bands of rows with ink (a band thinner than a third of the tallest
+    joins its nearer neighbour: the strokes of 二 or 三 are not lines), each cut to its ink's width."""
     x0, y0, x1, y1 = box
-    inner = gray[y0 + 2:y1 - 2, x0 + 2:x1 - 2] < INK
+    inner = grey[y0 + 2:y1 - 2, x0 + 2:x1 - 2] < INK
     if inner.sum() < 12:
-        return None
-    ys, xs = np.nonzero(inner)
-    return x0 + 2 + xs.min(), y0 + 2 + ys.min(), x0 + 3 + xs.max(), y0 + 3 + ys.max()
+        return []
+    rows = np.flatnonzero(inner.sum(axis=1) > 0)
+    bands: list[list[int]] = []
+    for r in rows:
+        if bands and r - bands[-1][1] <= 2:
+            bands[-1][1] = r
+        else:
+            bands.append([r, r])
+    tall = max(b - a for a, b in bands) + 1
+    merged: list[list[int]] = []
+    for a, b in bands:
+        if merged and (b - a + 1 < tall / 3 or merged[-1][1] - merged[-1][0] + 1 < tall / 3):
+            merged[-1][1] = b
+        else:
+            merged.append([a, b])
+    out = []
+    for a, b in merged:
+        cols = np.flatnonzero(inner[a:b + 1].sum(axis=0) > 0)
+        if (b - a + 1) * len(cols) >= 6:
+            out.append((x0 + 2 + int(cols[0]), y0 + 2 + a, x0 + 3 + int(cols[-1]), y0 + 3 + b))
+    return out
 
 
-def _grid(table: Table, gray: np.ndarray, rgb: np.ndarray, boxes, number: int, warnings: list[str]) -> Grid:
-    texts: dict[int, list] = {}
-    for b in boxes:
-        cx, cy = (b[0][0] + b[0][2]) / 2, (b[0][1] + b[0][3]) / 2
-        for k, c in enumerate(table.cells):
-            x0, y0, x1, y1 = c.box
-            if x0 <= cx <= x1 and y0 <= cy <= y1:
-                texts.setdefault(k, []).append(b)
-                break
-    # again on the cell's own crop: cells with ink but no box, and one-box cells read with doubt
-    again = [k for k in range(len(table.cells)) if len(texts.get(k, [])) <= 1 and
-             (k not in texts or texts[k][0][2] < SURE_SCORE)]
-    crops, where = [], []
-    for k in again:
-        ink = _ink_box(gray, table.cells[k].box)
-        if ink:
-            x0, y0, x1, y1 = ink
-            pad = 6
-            crop = np.full((y1 - y0 + 2 * pad, x1 - x0 + 2 * pad, 3), 255, np.uint8)
-            crop[pad:-pad, pad:-pad] = rgb[y0:y1, x0:x1]
-            crops.append(crop)
-            where.append(k)
-    for k, (text, score) in zip(where, _recognise(crops)):
-        if text and score >= max([MIN_SCORE, *(p[2] for p in texts.get(k, []))]):
-            texts[k] = [(table.cells[k].box, text, score)]
+class Page:
+    """One picture at two resolutions: `grey` (working: rules, detection, geometry) and `fine` (crops for
+    the recogniser; `zoom` times as many pixels a side), both levelled and without seals."""
+
+    def __init__(self, grey: np.ndarray, fine: np.ndarray):
+        self.grey, self.fine = grey, fine
+        self.zoom = fine.shape[1] / grey.shape[1]
+
+    def crop(self, box: tuple[int, int, int, int], factor: float = 1.0) -> np.ndarray:
+        """The fine picture's pixels of working-resolution `box`, on a white margin, `factor` times larger."""
+        import cv2
+
+        z = self.zoom
+        x0, y0, x1, y1 = (int(round(v * z)) for v in box)
+        pad = int(round(PAD * z))
+        part = self.fine[max(0, y0):y1, max(0, x0):x1]
+        out = np.full((part.shape[0] + 2 * pad, part.shape[1] + 2 * pad), 255, np.uint8)
+        out[pad:pad + part.shape[0], pad:pad + part.shape[1]] = part
+        if factor != 1.0:
+            out = cv2.resize(out, None, fx=factor, fy=factor, interpolation=cv2.INTER_CUBIC)
+        return out
+
+
+def _figure_columns(cells: dict[int, str], table: Table) -> set[int]:
+    """Columns where most of the read cells are figures: a short odd reading there is a figure misread."""
+    per: dict[int, list[bool]] = {}
+    for k, text in cells.items():
+        if text:
+            per.setdefault(table.cells[k].col, []).append(as_figure(text) is not None)
+    return {c for c, v in per.items() if len(v) >= 3 and sum(v) >= 0.6 * len(v)}
+
+
+def _cell_text(page: Page, table: Table, lines: dict[int, list], reads: dict[int, list[Reading]],
+               number: int, warnings: list[str]) -> dict[int, str]:
+    """Each cell's text: its lines' readings joined, a figure cell read as a figure (see the module doc)."""
+    plain = {k: "".join(r.text for r in rs if r.score >= MIN_SCORE) for k, rs in reads.items()}
+    figure_cols = _figure_columns(plain, table)
+    out: dict[int, str] = {}
+    doubtful: list[int] = []
+    for k, rs in reads.items():
+        text = plain[k]
+        one = len(rs) == 1 and rs[0]
+        if one and (as_figure(text) is not None or (table.cells[k].col in figure_cols and len(text) <= 2)):
+            if one.figure and one.figure_score >= MIN_SCORE:
+                out[k] = as_figure(one.figure) or one.figure
+                if one.figure_score < SURE_SCORE:
+                    doubtful.append(k)
+                continue
+        out[k] = text
+        c = table.cells[k]
+        if c.col in figure_cols and text and len(text) <= 2 and as_figure(text) is None:
+            warnings.append(f"page {number}: OCR read {text!r} where a figure stands in table row {c.row + 1}, "
+                            f"column {c.col + 1}")
+    again = recognise([page.crop(lines[k][0], 2.0) for k in doubtful])
+    for k, r in zip(doubtful, again):
+        first = reads[k][0]
+        if r.figure and r.figure_score > first.figure_score:
+            reads[k] = [r]
+            out[k] = as_figure(r.figure) or r.figure
+        best = reads[k][0]
+        if best.figure_score < LOW_SCORE:
+            c = table.cells[k]
+            warnings.append(f"page {number}: OCR unsure of table figure {best.figure!r} (score "
+                            f"{best.figure_score:.2f}) in table row {c.row + 1}, column {c.col + 1}")
+    for k in lines:
+        if not out.get(k):
+            c = table.cells[k]
+            warnings.append(f"page {number}: OCR read nothing in a table cell with ink "
+                            f"(row {c.row + 1}, column {c.col + 1})")
+            out[k] = UNREAD
+    return out
+
+
+def _grid(page: Page, table: Table, number: int, warnings: list[str]) -> Grid:
+    lines = {k: ls for k, c in enumerate(table.cells) if (ls := _ink_lines(page.grey, c.box))}
+    flat = [(k, box) for k, ls in lines.items() for box in ls]
+    readings = recognise([page.crop(box) for _, box in flat])
+    reads: dict[int, list[Reading]] = {}
+    for (k, _), r in zip(flat, readings):
+        reads.setdefault(k, []).append(r)
+    texts = _cell_text(page, table, lines, reads, number, warnings)
     rows = [[""] * table.n_cols for _ in range(table.n_rows)]
     spans = [[False] * table.n_cols for _ in range(table.n_rows)]
     for k, c in enumerate(table.cells):
-        parts = texts.get(k, [])
-        text = _join(parts)
-        for text_, score in ((p[1], p[2]) for p in parts):
-            if score < LOW_SCORE and re.search(r"\d", _digits(text_)):
-                warnings.append(f"page {number}: OCR unsure of table figure {text_!r} (score {score:.2f})")
-        rows[c.row][c.col] = _digits(text)
+        text = texts.get(k, "")
+        rows[c.row][c.col] = text
+        lost_rule = as_figure(text) is not None  # a figure never spans cells: a rule was lost
         for r in range(c.row, min(c.row + c.rowspan, table.n_rows)):
             for j in range(c.col, min(c.col + c.colspan, table.n_cols)):
-                spans[r][j] = (r, j) != (c.row, c.col)
+                if (r, j) != (c.row, c.col):
+                    rows[r][j], spans[r][j] = (UNREAD, False) if lost_rule else ("", True)
     keep = [i for i, r in enumerate(rows) if any(r)]
     return Grid([rows[i] for i in keep], pages=[number] * len(keep), spans=[spans[i] for i in keep])
 
 
-def _lines(boxes, number: int) -> list[tuple[float, Line]]:
+def _lines(boxes, number: int, scale: float) -> list[tuple[float, Line]]:
     """Free text: one line per row of boxes, a space where boxes stand apart."""
     out: list[tuple[float, Line]] = []
     for bs in _text_rows(boxes):
@@ -156,80 +277,47 @@ def _lines(boxes, number: int) -> list[tuple[float, Line]]:
             gap = b[0][0] - prev[0][2]
             text += (" " if gap > (b[0][3] - b[0][1]) else "") + b[1]
         if not FOOTER.match(text):
-            out.append((min(b[0][1] for b in bs) / SCALE, Line(text, number)))
+            out.append((min(b[0][1] for b in bs) / scale, Line(text, number)))
     return out
 
 
-def scan_regions(page) -> list[tuple[float, float, float, float]]:
-    """Parts of a page only a picture shows (x0, top, x1, bottom in points): the whole page when its text
-    layer is empty, else each large image with no text over it (a table pasted as a picture)."""
-    if needs_ocr(page):
-        return [tuple(page.bbox)]
-    x0, top, x1, bottom = page.bbox
-    out = []
-    for im, _ in _images(page):
-        box = (max(im[0], x0), max(im[1], top), min(im[2], x1), min(im[3], bottom))
-        if (box[2] - box[0]) * (box[3] - box[1]) < MIN_PICTURE_SHARE * page.width * page.height:
-            continue
-        if len(page.crop(box).chars) < MAX_TEXT_CHARS:  # text drawn over an image: a background, not a picture
-            out.append(box)
-    return out
-
-
-def _images(page) -> list[tuple[tuple[float, float, float, float], tuple[int, int]]]:
-    """Image boxes (x0, top, x1, bottom) of a page with each image's own size in pixels (read from its
-    dictionary, nothing decoded); from pdfium when its faster objects replaced pdfminer's
-    (extract/readers/pdfium_objects.py keeps chars and rules only)."""
-    if "image" in page.objects or not hasattr(page.pdf.stream, "getvalue"):
-        return [((im["x0"], im["top"], im["x1"], im["bottom"]), tuple(map(int, im.get("srcsize") or (0, 0))))
-                for im in page.images]
-    import pypdfium2 as pdfium
-    import pypdfium2.raw as pdfium_c
-
-    doc = pdfium.PdfDocument(page.pdf.stream.getvalue())
-    try:
-        height = doc[page.page_number - 1].get_height()
-        objs = doc[page.page_number - 1].get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE])
-        return [((left, height - high, right, height - low), tuple(o.get_px_size()))
-                for o in objs for left, low, right, high in [o.get_bounds()]]
-    finally:
-        doc.close()
-
-
-def with_ocr(page, number: int, blocks: list, regions: list, warnings: list[str]) -> list[tuple[float, Line | Grid]]:
-    """The page's text-layer blocks (none for a scanned page) and the OCR'd blocks of `regions`, top to bottom."""
-    check_pixels(page.width * SCALE, page.height * SCALE, f"page {number}")
-    for _, (w, h) in _images(page):  # rendering decodes each picture whole, however small it is drawn
-        check_pixels(w, h, f"a picture on page {number}")
-    image = page.to_image(resolution=72 * SCALE).original.convert("RGB")
-    out = [] if needs_ocr(page) else list(blocks)
-    x0, top = page.bbox[0], page.bbox[1]
-    for r in regions:
-        crop = image.crop(tuple(round(v * SCALE) for v in (r[0] - x0, r[1] - top, r[2] - x0, r[3] - top)))
-        out.extend((r[1] + y, b) for y, b in _picture_blocks(crop, number, warnings))
-    out.sort(key=lambda b: b[0])
-    return out
-
-
-def _picture_blocks(image: Image.Image, number: int, warnings: list[str]) -> list[tuple[float, Line | Grid]]:
-    """A picture of (part of) a page → (top in points from the picture's top, block) pairs."""
-    angle = skew_angle(np.asarray(image.convert("L")))
-    if MIN_SKEW <= abs(angle) <= MAX_SKEW:  # a scan fed in askew: rows of a table must be level to be rows
-        image = image.rotate(-angle, resample=Image.Resampling.BICUBIC, fillcolor="white")
-    rgb = np.asarray(image)
-    gray = np.asarray(image.convert("L"))
-    boxes = [b for b in _boxes(rgb) if b[1]]
-    tables = find_tables(gray)
-    blocks: list[tuple[float, Line | Grid]] = []
-    free = []
-    for b in boxes:
-        cx, cy = (b[0][0] + b[0][2]) / 2, (b[0][1] + b[0][3]) / 2
-        if not any(t.box[0] <= cx <= t.box[2] and t.box[1] <= cy <= t.box[3] for t in tables):
-            free.append(b)
-    inside = [b for b in boxes if b not in free]
+def _free_boxes(grey: np.ndarray, tables: list[Table]) -> list:
+    """Detection and recognition on the page less its tables: the rows outside every table's height with
+    ink on them, stacked into one short picture (detection costs by area), boxes mapped back to the page."""
+    keep = (grey < INK).any(axis=1)
     for t in tables:
-        grid = _grid(t, gray, rgb, inside, number, warnings)
+        keep[max(0, t.box[1] - 2):t.box[3] + 3] = False
+    ys = np.flatnonzero(keep)
+    if not len(ys):
+        return []
+    rows: list[int] = []  # page row of each row of the stack; -1 for a white gap between bands
+    for i, y in enumerate(ys):
+        if i and y - ys[i - 1] > 1:
+            rows += [-1] * 8
+        rows.append(int(y))
+    src = np.array(rows)
+    stack = np.where((src >= 0)[:, None], grey[np.maximum(src, 0)], 255).astype(np.uint8)
+    stack = np.pad(stack, ((8, 8), (0, 0)), constant_values=255)
+    src = np.concatenate([[-1] * 8, src, [-1] * 8])
+    real = np.flatnonzero(src >= 0)
+
+    def page_y(y: float) -> float:
+        i = real[np.abs(real - y).argmin()]
+        return float(src[i] + (y - i) if src[i] >= 0 else y)
+    return [((x0, page_y(y0), x1, page_y(y1)), text, score) for (x0, y0, x1, y1), text, score in detect(stack)]
+
+
+def picture_blocks(grey: np.ndarray, fine: np.ndarray, scale: float, number: int,
+                   warnings: list[str]) -> list[tuple[float, Line | Grid]]:
+    """A picture of (part of) a page, grey and without seals at `scale` pixels a point (and `fine` at a
+    higher resolution for the crops) → (top in points from the picture's top, block) pairs."""
+    angle = skew_angle(grey)
+    page = Page(level(grey, angle), level(fine, angle))
+    tables = find_tables(page.grey)
+    blocks: list[tuple[float, Line | Grid]] = []
+    for t in tables:
+        grid = _grid(page, t, number, warnings)
         if grid.rows:
-            blocks.append((t.box[1] / SCALE, grid))
-    blocks.extend(_lines(free, number))
+            blocks.append((t.box[1] / scale, grid))
+    blocks.extend(_lines(_free_boxes(page.grey, tables), number, scale))
     return blocks

@@ -10,7 +10,7 @@ from io import BytesIO
 
 from extract.document import Document, Grid, Line, ReadError
 from extract.limits import check_pages
-from extract.readers import ocr  # pages without a text layer (scans) go through OCR when installed
+from extract.readers import ocr, pictures  # pages without a text layer (scans) go through OCR when installed
 from extract.readers.footer import FOOTER
 from extract.readers.pdfium_objects import PdfiumPages
 
@@ -87,9 +87,11 @@ def read(data: bytes) -> Document:
                 fast.attach(page, number - 1)
                 n_chars += len(page.chars)
                 blocks = _page_blocks(page, number)
-                if ocr.available() and (regions := ocr.scan_regions(page)):  # scans, pictures of tables
-                    blocks = ocr.with_ocr(page, number, blocks, regions, doc.warnings)
-                    doc.ocr_pages.append(number)
+                if ocr.available():  # scans, pictures of tables
+                    pdf_page = fast.doc[number - 1] if fast.doc is not None else None
+                    blocks, read = pictures.with_ocr(page, number, blocks, doc.warnings, pdf_page)
+                    if read:
+                        doc.ocr_pages.append(number)
                 for _, block in blocks:
                     last = doc.blocks[-1] if doc.blocks else None
                     if (

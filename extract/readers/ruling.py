@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 INK = 160  # grey level below which a pixel is ink
+RULE_INK = 200  # a rule one pixel thin, blurred by a scanner, JPEG or levelling, is grey rather than black
 EDGE_TOL = 6  # px: cell edges closer than this are one grid boundary
 
 
@@ -51,30 +52,12 @@ def rule_mask(gray: np.ndarray) -> np.ndarray:
     """Pixels that belong to long horizontal or vertical rules (uint8 0/255)."""
     import cv2
 
-    ink = (gray < INK).astype(np.uint8) * 255
+    ink = (gray < RULE_INK).astype(np.uint8) * 255
     h, w = gray.shape
-    horiz = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (max(40, w // 25), 1)))
-    vert = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(25, h // 70))))
+    rect = cv2.getStructuringElement
+    horiz = cv2.morphologyEx(ink, cv2.MORPH_OPEN, rect(cv2.MORPH_RECT, (max(40, w // 25), 1)))
+    vert = cv2.morphologyEx(ink, cv2.MORPH_OPEN, rect(cv2.MORPH_RECT, (1, max(25, h // 70))))
     return cv2.dilate(horiz | vert, np.ones((3, 3), np.uint8))
-
-
-def skew_angle(gray: np.ndarray) -> float:
-    """Degrees a scan is turned (counter-clockwise positive), from its long horizontal rules; 0 without rules."""
-    import cv2
-
-    ink = (gray < INK).astype(np.uint8) * 255
-    h, w = gray.shape
-    horiz = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (max(40, w // 25), 1)))
-    horiz = cv2.dilate(horiz, cv2.getStructuringElement(cv2.MORPH_RECT, (w // 25, 3)))  # rejoin a slanted rule's steps
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(horiz, connectivity=8)
-    angles = []
-    for i in range(1, n):
-        if stats[i][2] < w // 3:
-            continue
-        ys, xs = np.nonzero(labels == i)
-        slope = np.polyfit(xs, ys, 1)[0]
-        angles.append(float(np.degrees(np.arctan(-slope))))
-    return float(np.median(angles)) if angles else 0.0
 
 
 def find_tables(gray: np.ndarray) -> list[Table]:
