@@ -16,11 +16,11 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.generate import Sample, place_names
+from bench.generate import FACTORS, Sample, place_names
 from bench.variants import convert
 
 POOL = Path(__file__).resolve().parent / "work" / "pool"
-VARIANTS = {"pdf": (1, 2, 3, 5), "docx": (1, 4), "doc": (1, 6)}  # k of each HTML rewrite, per format
+VARIANTS = {"pdf": 4, "docx": 2, "doc": 2}  # rewrites of each HTML sample per format, each its own place name
 TEXT_FOR_OFFICE = 3  # text samples also saved as DOCX and DOC (k = 1, renamed): reports typed in Word
 
 
@@ -43,12 +43,13 @@ CONVERTERS = {"pdf": convert.chromium_pdf, "docx": convert.libreoffice_docx, "do
 
 
 def _sources(samples: list[Sample], fmt: str) -> list[tuple[Sample, int]]:
-    """(sample, k) rewrites a format's pool is made from: every HTML sample at the format's factors (where
-    scaling is safe, else k = 1 once), and for DOC/DOCX the first text samples too."""
+    """(sample, k) rewrites a format's pool is made from: each HTML sample the same number of times (so that
+    each layout weighs alike), at k = 2, 3, … where scaling it is safe (else k = 1, the place name alone
+    differing), and for DOC/DOCX the first text samples too (k = 1)."""
     out: list[tuple[Sample, int]] = []
     for s in (s for s in samples if s.fmt == "html"):
-        ks = [k for k in VARIANTS[fmt] if k == 1 or s.safe(k, s.safe(1, True))]
-        out += [(s, k) for k in ks]
+        safe = [k for k in FACTORS[1:] if s.safe(k, s.safe(1, True))]
+        out += [(s, safe[v % len(safe)] if safe else 1) for v in range(VARIANTS[fmt])]
     if fmt in ("docx", "doc"):
         out += [(s, 1) for s in [s for s in samples if s.fmt in ("txt", "md")][:TEXT_FOR_OFFICE]]
     return out
@@ -59,7 +60,7 @@ def members(fmt: str, samples: list[Sample], pool: Path = POOL) -> list[Member]:
     out = [Member(s.path, s.make(1, None, 0)[1], f"{s.name} (the sample)") for s in samples if s.fmt == fmt]
     names = place_names(len(samples) * 10)
     for i, (s, k) in enumerate(_sources(samples, fmt)):
-        stem = f"{Path(s.name).stem}_k{k}"
+        stem = f"{Path(s.name).stem}_{i:02d}_k{k}"
         path, gold_path = pool / fmt / f"{stem}.{fmt}", pool / fmt / f"{stem}.json"
         if not path.exists():
             renamed = s.safe(1, True)
