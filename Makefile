@@ -48,11 +48,14 @@ $(VENV)/.installed-eval: pyproject.toml | $(BIN)/python
 eval-variants: $(VENV)/.installed-eval
 	nice -n 10 $(BIN)/python bench/variants/run.py --jobs $(JOBS) $(if $(filter 0,$(SCANS)),,--scans)
 
-# The benchmark of bench/: scaled corpus (N documents, default 2000), then the measurements → bench/results.json.
-N ?= 2000
-bench: install
-	$(BIN)/python bench/generate.py --n $(N)
-	$(BIN)/python bench/run.py --n $(N)
+# The benchmark of bench/ (docs/benchmarks.md): a real-world mix of formats, cold growth steps into one
+# warehouse (SIZES: documents held after each step), a nightly rerun with 1% changed, 1- vs 2-worker speed-up,
+# scans' OCR seconds per page and a national-year projection → bench/results.json and one table.
+# Smaller: `make bench SIZES="200 500" BENCH_ARGS="--speedup-n 100 --repeat 1 --scans 2"`.
+SIZES ?= 1000 5000 20000
+BENCH_ARGS ?=
+bench: install-test
+	nice -n 10 $(BIN)/python bench/run.py --sizes $(SIZES) $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) data/warehouse.duckdb data/raw

@@ -48,7 +48,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.generate import DEFAULT_OUT, cells, generate  # noqa: E402
+from bench.generate import DEFAULT_OUT, cells  # noqa: E402
+from bench.growth import growth, link, nightly, parse_log  # noqa: E402
+from bench.mix import MIX, Maker, formats, generate_mix  # noqa: E402
+from bench.ocr_cost import ocr_s_per_page  # noqa: E402
+from bench.pool import POOL  # noqa: E402
 
 WORK = ROOT / "bench" / "work"
 RESULTS = ROOT / "bench" / "results.json"
@@ -206,16 +210,6 @@ def _children_of(parent: int) -> list[int]:
     return out
 
 
-def supports_option(option: str) -> bool:
-    help_text = subprocess.run([str(XXGK), "run", "--help"], capture_output=True, text=True,
-                               env={**os.environ, "COLUMNS": "200"}).stdout
-    return option in help_text
-
-
-def supports_workers() -> bool:
-    return supports_option("--workers")
-
-
 def extraction_pass(docs: list[Path], pdf_sample: int, text_sample: int) -> dict:
     """Time xxgk's extraction of the first `text_sample` non-PDF documents (whole copies of the samples, in order)
     and of a sample of PDFs, the naive baseline alternating with xxgk on the PDF sample; totals are extrapolated
@@ -325,138 +319,230 @@ def machine() -> dict:
             "python": platform.python_version(), "commit": commit.strip()}
 
 
-def bench(n: int, corpus: Path, work: Path, pdf_sample: int, text_sample: int, regenerate: bool) -> dict:
+SIZES = (1000, 5000, 20000)  # the growth steps of `make bench`
+NIGHTLY_CHANGED = 0.01  # of the documents: half re-published with other bytes, half new
+NATIONAL = {"documents": 100_000, "scan_share": 0.05, "cores": 2}  # the projection's year
+
+
+def _fresh(path: Path) -> Path:
+    subprocess.run(["rm", "-rf", str(path)], check=True)
+    path.mkdir(parents=True)
+    return path
+
+
+def corpus_of(n: int, corpus: Path, regenerate: bool) -> list[Path]:
+    """The mix's first n documents plus the nightly rerun's new ones (made again when the corpus differs)."""
+    total = n + nightly_split(n)[1]
+    manifest = corpus / "manifest.json"
+    old = json.loads(manifest.read_text()) if manifest.exists() else {}
+    if regenerate or old.get("documents") != total or old.get("mix") != "real":
+        generate_mix(total, corpus)
+    return sorted((corpus / "docs").iterdir())
+
+
+def nightly_split(n: int) -> tuple[int, int]:
+    """(re-published, new) documents of the nightly rerun over n: 1% in all."""
+    changed = max(2, round(n * NIGHTLY_CHANGED))
+    return changed - changed // 2, changed // 2
+
+
+def republished(docs: list[Path], count: int) -> list[tuple[str, bytes]]:
+    """`count` documents spread over the corpus, each made again as a second edition (other bytes)."""
+    fmts = formats(len(docs))
+    nth, seen = [], dict.fromkeys(fmts, 0)
+    for f in fmts:
+        nth.append(seen[f])
+        seen[f] += 1
+    maker = Maker()
+    out = []
+    for i in range(0, len(docs), max(1, len(docs) // count))[:count]:
+        name, data, _, _ = maker.make(i, fmts[i], nth[i], edition=1)
+        assert name == docs[i].name, (name, docs[i].name)
+        out.append((name, data))
+    return out
+
+
+def _overhead(run: dict, workers: int) -> float | None:
+    """Share of the run's worker capacity (workers × wall) not spent reading and parsing documents."""
+    return max(0.0, 1 - run["reading_s"] / (workers * run["wall_s"])) if run.get("reading_s") else None
+
+
+def projection(step: dict, shares: dict[str, float], overhead: float, ocr: dict) -> dict:
+    """Hours for a national year (NATIONAL) on its cores, from the measured per-format seconds per document
+    (worker time, largest step) and OCR seconds per page, the non-reading share of wall as measured."""
+    per_doc = sum(share * step["s_per_doc_by_format"].get(f, 0.0) for f, share in shares.items())
+    docs = NATIONAL["documents"]
+    scans = docs * NATIONAL["scan_share"]
+    scan_s = scans * (ocr["pages_per_scan"] or 0) * (ocr["s_per_page"] or 0)
+    hours = (docs * per_doc + scan_s) / NATIONAL["cores"] / max(0.05, 1 - overhead) / 3600
+    return {"hours": hours, "mix_s_per_doc": per_doc, "scan_hours_alone": scan_s / NATIONAL["cores"] / 3600,
+            "hours_from_docs_per_s": (docs / step["docs_per_s"] + scan_s / NATIONAL["cores"]) / 3600, **NATIONAL}
+
+
+def bench(sizes: list[int], corpus: Path, work: Path, pdf_sample: int, text_sample: int, regenerate: bool,
+          speedup_n: int, repeat: int, scans: int) -> dict:
     info = machine()
     _become_subreaper()
-    manifest = corpus / "manifest.json"
-    if regenerate or not manifest.exists() or json.loads(manifest.read_text())["documents"] != n:
-        generate(n, corpus)
-    docs = sorted((corpus / "docs").iterdir())
-    workers = supports_workers()
-    always_flow = supports_option("--always-flow")
-    quarter = work / "quarter_docs"  # the first n/4 documents, for the memory comparison
-    subprocess.run(["rm", "-rf", str(quarter)], check=True)
-    quarter.mkdir(parents=True)
-    for d in docs[: max(1, len(docs) // 4)]:
-        (quarter / d.name).symlink_to(d)
+    n = max(sizes)
+    docs = corpus_of(n, corpus, regenerate)
+    base, added = docs[:n], docs[n:]
+    changed = republished(base, nightly_split(n)[0])
+    home = work / "prefect_home"
     runs: dict[str, dict] = {}
-    main_run = "cold_2" if workers else "cold"
-    d = work / main_run
-    with prefect_server(work / "prefect_home", work / "prefect_server.log") as api:
-        # a short run first, so that the server has settled and the corpus is in the page cache for every run
-        warmup = work / "warmup"
-        subprocess.run(["rm", "-rf", str(warmup)], check=True)
-        warmup.mkdir(parents=True)
-        run_xxgk(quarter, warmup / "warehouse.duckdb", warmup / "raw", warmup / "run.log", None, work / "prefect_home", api)
-        plan = [("cold_1", 1), ("cold_2", 2)] if workers else [("cold", None)]
-        # each cold run twice, alternately, keeping the faster: the machine is shared and its speed varies
-        for name, w in plan + [(f"{name}_again", w) for name, w in plan] + [("cold_quarter", 2 if workers else None)]:
-            run_dir = work / name
-            subprocess.run(["rm", "-rf", str(run_dir)], check=True)
-            run_dir.mkdir(parents=True)
-            runs[name] = run_xxgk(quarter if name == "cold_quarter" else corpus / "docs", run_dir / "warehouse.duckdb",
-                                  run_dir / "raw", run_dir / "run.log", w, work / "prefect_home", api)
-        for name, _ in plan:
-            again = runs.pop(f"{name}_again")
-            runs[name] = min(runs[name], again, key=lambda r: r["wall_s"])
-        w = 2 if workers else None
-        runs["warm"] = run_xxgk(corpus / "docs", d / "warehouse.duckdb", d / "raw", d / "warm.log", w,
-                                work / "prefect_home", api)
-        if always_flow:  # the same rerun through the flow, so that Prefect records it
-            runs["warm_flow"] = run_xxgk(corpus / "docs", d / "warehouse.duckdb", d / "raw", d / "warm_flow.log", w,
-                                         work / "prefect_home", api, "--always-flow")
-    if always_flow:  # and through the flow without a server: Prefect starts a temporary one for the run
-        runs["warm_temporary_server"] = run_xxgk(corpus / "docs", d / "warehouse.duckdb", d / "raw",
-                                                 d / "warm_tmp.log", w, work / "prefect_home_tmp", None, "--always-flow")
-    cold, seq = runs[main_run], runs["cold_1" if workers else "cold"]
-    ex = extraction_pass(docs, pdf_sample, text_sample)
-    acc = accuracy(d / "warehouse.duckdb", corpus / "gold")
-    query = agency_year_query(d / "warehouse.duckdb")
+    g = _fresh(work / "growth")
+    db = g / "warehouse.duckdb"
+    with prefect_server(home, work / "prefect_server.log") as api:
+        def run(folder: Path, wh: Path, log: Path, workers: int = 2, *extra: str) -> dict:
+            r = run_xxgk(folder, wh, wh.parent / "raw", log, workers, home, api, *extra)
+            return {**r, **parse_log(log.read_text(errors="replace"))}
+
+        # a short run first, so that the server has settled and the pool is in the page cache
+        w = _fresh(work / "warmup")
+        link(base[:40], w / "input")
+        run(w / "input", w / "warehouse.duckdb", w / "run.log")
+        # speed-up: the same slice cold on 1 and on 2 workers, alternately, the faster of `repeat` kept
+        for i in range(repeat):
+            for workers in (1, 2):
+                d = _fresh(work / f"cold_{workers}_{i}")
+                link(base[:speedup_n], d / "input")
+                r = run(d / "input", d / "warehouse.duckdb", d / "run.log", workers)
+                name = f"cold_{workers}"
+                runs[name] = min(runs.get(name, r), r, key=lambda x: x["wall_s"])
+        steps = growth(base, sizes, g / "input", db, lambda folder, log: run(folder, db, log))
+        runs["warm"] = run(g / "input", db, g / "warm.log")
+        runs["warm_flow"] = run(g / "input", db, g / "warm_flow.log", 2, "--always-flow")
+        acc = accuracy(db, corpus / "gold")
+        query = agency_year_query(db)
+        runs["nightly"] = nightly(g / "input", changed, added, g / "nightly.log",
+                                  lambda folder, log: run(folder, db, log))
+    runs["warm_temporary_server"] = run_xxgk(g / "input", db, g / "raw", g / "warm_tmp.log", 2,
+                                             work / "prefect_home_tmp", None, "--always-flow")
+    ex = extraction_pass(base[:speedup_n], pdf_sample, text_sample)
+    ocr = ocr_s_per_page(sorted((POOL / "pdf").glob("*.pdf")), scans, work)
+    cold_wall, cold_cpu = sum(s["wall_s"] for s in steps), sum(s["cpu_s"] for s in steps)
+    last, seq = steps[-1], runs["cold_1"]
+    quarter = steps[-2] if len(steps) > 1 else last
+    manifest = json.loads((corpus / "manifest.json").read_text())
+    mix = {f: sum(1 for d in manifest["docs"][:n] if d["format"] == f) for f in
+           sorted({d["format"] for d in manifest["docs"]})}
+    overhead = _overhead(last, 2) or 0.0
+    nightly_run = runs["nightly"]
     return {
-        "documents": len(docs),
-        "docs_per_s_cold": len(docs) / cold["wall_s"],
-        "wall_s_cold": cold["wall_s"],
-        "cpu_s_cold": cold["cpu_s"],
-        "peak_rss_mb": cold["peak_rss_mb"],
-        "peak_rss_mb_quarter": runs["cold_quarter"]["peak_rss_mb"],
-        "rss_growth": cold["peak_rss_mb"] / runs["cold_quarter"]["peak_rss_mb"],
+        "documents": n,
+        "docs_per_s_cold": n / cold_wall,
+        "wall_s_cold": cold_wall,
+        "cpu_s_cold": cold_cpu,
+        "peak_rss_mb": last["peak_rss_mb"],
+        "peak_rss_mb_quarter": quarter["peak_rss_mb"],
+        "rss_growth": last["peak_rss_mb"] / quarter["peak_rss_mb"],
         "warm_wall_s": runs["warm"]["wall_s"],
-        "warm_fraction": runs["warm"]["wall_s"] / cold["wall_s"],
-        "warm_wall_s_flow": runs["warm_flow"]["wall_s"] if "warm_flow" in runs else None,
-        "warm_wall_s_temporary_server": runs["warm_temporary_server"]["wall_s"] if "warm_temporary_server" in runs else None,
-        # the run's own reading and parsing time when it prints it, else the in-process estimate
-        "overhead_fraction": max(0.0, 1 - (seq["reading_s"] or ex["extract_s"]) / seq["wall_s"]),
+        "warm_fraction": runs["warm"]["wall_s"] / cold_wall,
+        "warm_wall_s_flow": runs["warm_flow"]["wall_s"],
+        "warm_wall_s_temporary_server": runs["warm_temporary_server"]["wall_s"],
+        "overhead_fraction": overhead,
+        "overhead_fraction_1_worker": _overhead(seq, 1),
         "overhead_fraction_estimate": max(0.0, 1 - ex["extract_s"] / seq["wall_s"]),
         "overhead_fraction_cpu": max(0.0, 1 - ex["extract_cpu_s"] / seq["cpu_s"]),
         "pdf_ratio_vs_naive": ex["pdf_s_xxgk"] / ex["pdf_s_naive"] if ex["pdf_s_naive"] else None,
-        "speedup_2_workers": runs["cold_1"]["wall_s"] / runs["cold_2"]["wall_s"] if workers else None,
+        "speedup_2_workers": seq["wall_s"] / runs["cold_2"]["wall_s"],
+        "speedup_documents": min(speedup_n, n),
         "accuracy": acc["accuracy"],
         "agency_year_query_s": query["seconds"],
+        "mix": mix,
+        "mix_target": MIX,
+        "growth": steps,
+        "nightly_1pct_fraction": nightly_run["wall_s"] / cold_wall,
+        "nightly": {"wall_s": nightly_run["wall_s"], "republished": len(changed), "new": len(added),
+                    "extracted": nightly_run.get("extracted"), "changed_seen": nightly_run.get("changed"),
+                    "new_seen": nightly_run.get("new"), "unchanged": nightly_run.get("unchanged"),
+                    "publish_s": nightly_run.get("publish_s"), "load_s": nightly_run.get("load_s")},
+        "ocr_s_per_page": ocr["s_per_page"],
+        "national_year_projection_h": projection(last, {f: c / n for f, c in mix.items()}, overhead, ocr)["hours"],
         "machine": info,
-        "detail": {"runs": runs, "extraction": ex, "accuracy": acc, "agency_year": query,
-                   "corpus": {k: v for k, v in json.loads(manifest.read_text()).items() if k != "docs"},
-                   "workers_option": workers},
+        "detail": {"runs": runs, "extraction": ex, "accuracy": acc, "agency_year": query, "ocr": ocr,
+                   "projection": projection(last, {f: c / n for f, c in mix.items()}, overhead, ocr),
+                   "corpus": {k: v for k, v in manifest.items() if k != "docs"}, "workers_option": True},
     }
+
+
+def _f(x: float | None, spec: str = ".2f") -> str:
+    return "—" if x is None else format(x, spec)
+
+
+def growth_rows(r: dict) -> tuple[list[str], list[list[str]]]:
+    """The growth table: one row per step (n documents held after it)."""
+    fmts = sorted({f for s in r["growth"] for f in s["s_per_doc_by_format"]})
+    head = ["n", "new docs", "docs/s", *[f"s/doc {f}" for f in fmts], "load s/1k", "publish s (copy+derive+swap)",
+            "warehouse MiB", "peak RSS MiB"]
+    rows = [[f"{s['n']:,}", f"{s['new_documents']:,}", f"{s['docs_per_s']:.2f}",
+             *[_f(s["s_per_doc_by_format"].get(f), ".3f") for f in fmts], _f(s["load_s_per_1000"]),
+             f"{_f(s['publish_s'])} ({_f(s['copy_s'])}+{_f(s['derive_s'])}+{_f(s['swap_s'])})",
+             f"{s['warehouse_mib']:.0f}", f"{s['peak_rss_mb']:.0f}"] for s in r["growth"]]
+    return head, rows
+
+
+def target_rows(r: dict) -> list[tuple[str, str, str]]:
+    """(measure, value, target) of the issue's targets, then the figures kept from earlier benchmarks."""
+    ex, acc, nt, m = r["detail"]["extraction"], r["detail"]["accuracy"], r["nightly"], r["machine"]
+    first, last = r["growth"][0], r["growth"][-1]
+    proj = r["detail"]["projection"]
+    mix = ", ".join(f"{f} {c}" for f, c in r["mix"].items())
+    return [
+        ("mix (documents per format)", mix, "45% HTML, 40% PDF, 5% DOCX, 5% DOC, 5% text"),
+        ("cold, all steps", f"{r['documents']:,} documents, {r['docs_per_s_cold']:.2f} documents/s, "
+                            f"{r['wall_s_cold']:.0f} s wall, {r['cpu_s_cold']:.0f} s CPU", ""),
+        ("load s per 1,000 documents, first → last step", f"{_f(first['load_s_per_1000'])} → {_f(last['load_s_per_1000'])}",
+         "flat as the warehouse grows"),
+        ("publish s, first → last step", f"{_f(first['publish_s'])} → {_f(last['publish_s'])} (copy {_f(first['copy_s'])} "
+                                         f"→ {_f(last['copy_s'])})", "flat as the warehouse grows"),
+        ("peak RSS, last two steps", f"{r['peak_rss_mb_quarter']:.0f} → {r['peak_rss_mb']:.0f} MiB (×{r['rss_growth']:.2f})",
+         "flat"),
+        ("nightly rerun, 1% changed / cold", f"{r['nightly_1pct_fraction']:.3f} ({nt['wall_s']:.0f} s; "
+         f"{nt['republished']} re-published + {nt['new']} new, {nt['extracted']} extracted)", "< 0.05, only those extracted"),
+        ("warm rerun (nothing changed) / cold", f"{r['warm_fraction']:.4f} ({r['warm_wall_s']:.1f} s; through the flow "
+         f"{r['warm_wall_s_flow']:.1f} s, temporary server {r['warm_wall_s_temporary_server']:.1f} s)", "< 0.05"),
+        ("speed-up, 2 workers vs 1", f"{r['speedup_2_workers']:.2f} ({r['speedup_documents']:,} documents)", "≥ 1.8"),
+        ("flow overhead at the last step (2 workers)", f"{r['overhead_fraction']:.3f} (1 worker: "
+         f"{_f(r['overhead_fraction_1_worker'], '.3f')})", "< 0.10"),
+        ("scans (OCR, today's reader)", f"{_f(r['ocr_s_per_page'])} s/page ({r['detail']['ocr']['pages']} pages)", ""),
+        ("national year projection", f"{r['national_year_projection_h']:.1f} h ({proj['documents']:,} documents + "
+         f"{proj['scan_share']:.0%} scans, {proj['cores']} cores; scans alone {proj['scan_hours_alone']:.1f} h)", "< 3 h"),
+        ("PDF: xxgk / naive pdfplumber", f"{_f(r['pdf_ratio_vs_naive'])} ({ex['pdf_s_xxgk']:.2f} s / "
+         f"{ex['pdf_s_naive']:.2f} s per PDF, {ex['pdf_sampled']} PDFs)", "≤ 0.5"),
+        ("cell accuracy", f"{r['accuracy']:.4f} ({acc['docs_with_wrong_cells']} documents with a wrong cell, "
+                          f"{acc['silent_wrong_docs']} unflagged)", ""),
+        ("agency_year query", f"{r['agency_year_query_s'] * 1000:.0f} ms", ""),
+        ("machine", f"{m['cores']} cores, {m['memory_gib']} GiB, load {m['load_avg_at_start'][0]:.1f} at start, "
+                    f"commit {m['commit']}", ""),
+    ]
 
 
 def print_table(r: dict) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    ex, acc = r["detail"]["extraction"], r["detail"]["accuracy"]
-    t = Table(title=f"xxgk benchmark: {r['documents']} documents, {r['machine']['cores']} cores, "
-                    f"{r['machine']['memory_gib']} GiB (load {r['machine']['load_avg_at_start'][0]:.1f})")
-    t.add_column("measure")
-    t.add_column("value", justify="right")
-    t.add_column("target")
-    na = "n/a (no --workers option yet)"
-    rows = [
-        ("cold run: documents/s", f"{r['docs_per_s_cold']:.1f}", ""),
-        ("cold run: wall / CPU s", f"{r['wall_s_cold']:.1f} / {r['cpu_s_cold']:.1f}", ""),
-        ("peak RSS of the process tree, n/4 → n",
-         f"{r['peak_rss_mb_quarter']:.0f} → {r['peak_rss_mb']:.0f} MiB (×{r['rss_growth']:.2f})", "flat as n grows"),
-        ("extraction RSS after 1/10 → end", f"{ex['rss_mb_after_tenth'] or 0:.0f} → {ex['rss_mb_end']:.0f} MiB", "flat"),
-        ("warm rerun / cold wall", f"{r['warm_fraction']:.3f} ({r['warm_wall_s']:.1f} s)", "< 0.05"),
-        ("warm rerun through the flow: server / temporary",
-         f"{r['warm_wall_s_flow'] or 0:.1f} s / {r['warm_wall_s_temporary_server'] or 0:.1f} s", ""),
-        ("flow overhead (not extracting): wall / CPU",
-         f"{r['overhead_fraction']:.2f} / {r['overhead_fraction_cpu']:.2f}", "< 0.20"),
-        ("PDF: xxgk / naive pdfplumber",
-         f"{ex['pdf_s_xxgk']:.2f} s / {ex['pdf_s_naive']:.2f} s = {r['pdf_ratio_vs_naive'] or 0:.2f}"
-         f" ({ex['pdf_sampled']} PDFs)", "≤ 0.5"),
-        ("speed-up, 2 workers vs 1", na if r["speedup_2_workers"] is None else f"{r['speedup_2_workers']:.2f}", "≥ 1.6"),
-        ("cell accuracy vs expected", f"{r['accuracy']:.4f} ({acc['cells_right']}/{acc['cells']})", ""),
-        ("documents with a wrong cell / unflagged", f"{acc['docs_with_wrong_cells']} / {acc['silent_wrong_docs']}", "0 unflagged"),
-        ("agency_year query", f"{r['agency_year_query_s'] * 1000:.1f} ms", ""),
-    ]
+    console = Console(width=220)
+    head, rows = growth_rows(r)
+    t = Table(title=f"growth: cold steps into one warehouse ({r['machine']['cores']} cores, 2 workers)")
+    for h in head:
+        t.add_column(h, justify="right")
     for row in rows:
         t.add_row(*row)
-    Console().print(t)
+    console.print(t)
+    t = Table(title="xxgk benchmark: targets")
+    for h in ("measure", "value", "target"):
+        t.add_column(h)
+    for row in target_rows(r):
+        t.add_row(*row)
+    console.print(t)
 
 
 def readme_figures(r: dict) -> str:
-    """The Performance section's table of the latest figures (README between the bench:figures markers)."""
-    ex, m = r["detail"]["extraction"], r["machine"]
-    speedup = "n/a" if r["speedup_2_workers"] is None else f"{r['speedup_2_workers']:.2f}"
-    rows = [
-        ("documents", f"{r['documents']}", ""),
-        ("cold run", f"{r['docs_per_s_cold']:.2f} documents/s, {r['wall_s_cold']:.0f} s wall, {r['cpu_s_cold']:.0f} s CPU", ""),
-        ("peak RSS (process tree), n/4 → n", f"{r['peak_rss_mb_quarter']:.0f} → {r['peak_rss_mb']:.0f} MiB "
-         f"(×{r['rss_growth']:.2f})", "flat as n grows"),
-        ("warm rerun / cold", f"{r['warm_fraction']:.3f} ({r['warm_wall_s']:.1f} s: nothing changed, answered from the "
-         "warehouse)", "< 0.05"),
-        ("warm rerun through the flow (--always-flow)", f"{r['warm_wall_s_flow'] or 0:.1f} s with the Prefect server, "
-         f"{r['warm_wall_s_temporary_server'] or 0:.1f} s when Prefect starts a temporary one", ""),
-        ("flow overhead, wall / CPU", f"{r['overhead_fraction']:.3f} / {r['overhead_fraction_cpu']:.3f} (in-process estimate {r.get('overhead_fraction_estimate') or 0:.3f})", "< 0.20"),
-        ("PDF: xxgk / naive pdfplumber", f"{r['pdf_ratio_vs_naive']:.2f} ({ex['pdf_s_xxgk']:.2f} s / {ex['pdf_s_naive']:.2f} s "
-         f"per PDF, {ex['pdf_sampled']} PDFs)", "≤ 0.5"),
-        ("speed-up, 2 workers vs 1", speedup, "≥ 1.6"),
-        ("cell accuracy", f"{r['accuracy']:.4f} ({r['detail']['accuracy']['silent_wrong_docs']} documents wrong and unflagged)", ""),
-        ("agency_year query", f"{r['agency_year_query_s'] * 1000:.0f} ms", ""),
-        ("machine", f"{m['cores']} cores, {m['memory_gib']} GiB, load {m['load_avg_at_start'][0]:.1f} at start, "
-                    f"commit {m['commit']}", ""),
-    ]
-    lines = ["| measure | latest | target |", "|---|---|---|"] + [f"| {a} | {b} | {c} |" for a, b, c in rows]
+    """The Performance section's tables (README between the bench:figures markers)."""
+    head, rows = growth_rows(r)
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)] + ["| " + " | ".join(x) + " |" for x in rows]
+    lines += ["", "| measure | latest | target |", "|---|---|---|"]
+    lines += [f"| {a} | {b} | {c} |" for a, b, c in target_rows(r)]
     return "\n".join(lines)
 
 
@@ -470,12 +556,15 @@ def update_readme(r: dict, readme: Path = ROOT / "README.md") -> None:
 
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--n", type=int, default=2000, help="documents in the corpus (default 2000)")
+    ap.add_argument("--sizes", type=int, nargs="+", default=list(SIZES),
+                    help="growth steps: documents held after each cold step (default 1000 5000 20000)")
     ap.add_argument("--corpus", type=Path, default=DEFAULT_OUT)
     ap.add_argument("--work", type=Path, default=WORK, help="warehouses, raw stores and logs of the runs")
-    ap.add_argument("--pdf-sample", type=int, default=30, help="PDFs timed against the naive baseline")
-    ap.add_argument("--text-sample", type=int, default=480,
-                    help="non-PDF documents timed in-process (0: all); whole copies of the samples")
+    ap.add_argument("--speedup-n", type=int, default=2000, help="documents of the 1- vs 2-worker runs")
+    ap.add_argument("--repeat", type=int, default=2, help="1- and 2-worker runs each, alternately; the faster kept")
+    ap.add_argument("--scans", type=int, default=20, help="scans read for OCR seconds per page")
+    ap.add_argument("--pdf-sample", type=int, default=20, help="PDFs timed against the naive baseline")
+    ap.add_argument("--text-sample", type=int, default=100, help="non-PDF documents timed in-process (0: all)")
     ap.add_argument("--regenerate", action="store_true", help="rebuild the corpus even when it has n documents")
     ap.add_argument("--results", type=Path, default=RESULTS)
     ap.add_argument("--update-readme", action="store_true",
@@ -484,10 +573,11 @@ def main(argv: list[str] | None = None) -> None:
     if args.update_readme:
         update_readme(json.loads(args.results.read_text(encoding="utf-8")))
         return
-    result = bench(args.n, args.corpus, args.work, args.pdf_sample, args.text_sample, args.regenerate)
-    print_table(result)
+    result = bench(args.sizes, args.corpus, args.work, args.pdf_sample, args.text_sample, args.regenerate,
+                   args.speedup_n, args.repeat, args.scans)
     args.results.parent.mkdir(parents=True, exist_ok=True)
     args.results.write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    print_table(result)
 
 
 if __name__ == "__main__":

@@ -143,7 +143,12 @@ def print_summary(summary) -> None:
     console.print(f"extracted {summary.extracted} (new {w['new']}, changed {w['changed']}, reparsed {w['reparsed']}, "
                   f"forced {w['forced']}), unchanged {w['unchanged']}")
     if summary.extracted:
-        console.print(f"reading and parsing took {summary.extract_seconds:.1f} s")
+        console.print(f"reading and parsing took {summary.extract_seconds:.1f} s (per document: "
+                      + ", ".join(f"{f} {s:.3f} s" for f, s in summary.seconds_by_format.items()) + ")")
+    t = summary.timings
+    if t.publish_s or t.load_s:
+        console.print(f"loading took {t.load_s:.2f} s; publishing {t.publish_s:.2f} s (copying the warehouse "
+                      f"{t.copy_s:.2f} s, deriving agencies and primaries {t.derive_s:.2f} s, swapping {t.swap_s:.2f} s)")
     if summary.year is not None:
         console.print(f"year {summary.year} replaced; {summary.other_years} documents of other years untouched")
     for source, error in summary.failed:

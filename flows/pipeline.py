@@ -193,9 +193,10 @@ def run_flow(inputs: list[str] | None = None, db: str | None = None, year: int |
         return reports
 
     progress.report("start", len(work.todo))
+    timings = warehouse.Timings()
     if work.todo or unreadable or year is not None or not Path(db).exists() or (prune and gone):
-        with warehouse.writing(db) as con:  # a private copy, swapped in atomically: readers never wait
-            loading = warehouse.Load(con, replace_year=year, keep=[s.report_id for s in work.kept])
+        with warehouse.writing(db, timings) as con:  # a private copy, swapped in atomically: readers never wait
+            loading = warehouse.Load(con, replace_year=year, keep=[s.report_id for s in work.kept], timings=timings)
             if prune:
                 loading.remove(gone.values())
             # the flow's process is the one writer of DuckDB, whatever the runner; each batch is loaded as it
@@ -209,6 +210,7 @@ def run_flow(inputs: list[str] | None = None, db: str | None = None, year: int |
     summary = summarize(rows + [stored_row(s) for s in work.kept],
                         counts, db, year, work.other_years)
     summary.vanished, summary.pruned = sorted(gone), prune and bool(gone)
+    summary.timings = timings
     create_markdown_artifact(markdown=to_markdown(summary), key="xxgk-run-summary",
                              description=f"xxgk run: {summary.documents} documents")
     return summary

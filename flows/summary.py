@@ -3,9 +3,11 @@ check failures; printed by the CLI and published as the run's Prefect markdown a
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import PurePosixPath
 from typing import Any
 
 from load.catalog import Stored
+from load.warehouse import Timings
 from transform.report import Report
 
 # why a document was (or was not) extracted in this run, in the order the summary lists them
@@ -25,6 +27,7 @@ class Summary:
     other_years: int = 0  # documents a --year run left untouched
     vanished: list[str] = field(default_factory=list)  # in the warehouse, no longer in the input folders
     pruned: bool = False  # … and removed by this run (--prune)
+    timings: Timings = field(default_factory=Timings)  # of the load and the publish
 
     @property
     def exit_code(self) -> int:
@@ -38,6 +41,15 @@ class Summary:
     def extract_seconds(self) -> float:
         """Wall time the documents of this run took to read and parse (in their reader processes)."""
         return sum(r["seconds"] for r in self.rows)
+
+    @property
+    def seconds_by_format(self) -> dict[str, float]:
+        """Mean reading and parsing seconds per document of each file type (by suffix) read in this run."""
+        by: dict[str, list[float]] = {}
+        for r in self.rows:
+            if r["work"] != "unchanged":
+                by.setdefault(PurePosixPath(r["source"]).suffix.lstrip(".").lower() or "?", []).append(r["seconds"])
+        return {f: sum(v) / len(v) for f, v in sorted(by.items())}
 
     @property
     def check_failures(self) -> list[dict[str, Any]]:

@@ -24,6 +24,7 @@ import tempfile
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -114,11 +115,27 @@ def connect(db: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnectio
     return con
 
 
+@dataclass
+class Timings:
+    """Seconds one load spent in each step, printed by the run: the steps that may grow with what the
+    warehouse already holds (copy, derive, swap) apart from the one that grows with the input (load)."""
+
+    copy_s: float = 0.0  # the published warehouse copied to the writer's private file
+    load_s: float = 0.0  # the batches' rows replaced and inserted (Load.add)
+    derive_s: float = 0.0  # Load.finish: agencies, primary reports, supervision data, issue tables
+    swap_s: float = 0.0  # checkpoint, fsync and the atomic rename
+
+    @property
+    def publish_s(self) -> float:
+        return self.copy_s + self.derive_s + self.swap_s
+
+
 @contextmanager
-def writing(db: str | Path) -> Iterator[duckdb.DuckDBPyConnection]:
+def writing(db: str | Path, timings: Timings | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
     """A connection to a private copy of the warehouse `db`; on success the copy replaces `db` atomically,
     on error it is dropped and `db` is untouched. See the module docstring for why."""
     db = Path(db)
+    timings = timings if timings is not None else Timings()
     check_place(db)
     with _writer_lock(db):
         tmp = db.with_name(f".{db.name}.{os.getpid()}.tmp")
@@ -126,16 +143,20 @@ def writing(db: str | Path) -> Iterator[duckdb.DuckDBPyConnection]:
             stale.unlink(missing_ok=True)
         con = None
         try:
+            t0 = time.perf_counter()
             if db.exists():
                 shutil.copyfile(db, tmp)
             con = connect(tmp)
+            timings.copy_s += time.perf_counter() - t0
             con.execute(f"SET memory_limit = '{WRITER_MEMORY}'")  # beyond it DuckDB spills to disk, RSS stays flat
             yield con
+            t0 = time.perf_counter()
             con.execute("CHECKPOINT")
             con.close()
             with open(tmp, "rb+") as f:  # on disk before it is published
                 os.fsync(f.fileno())
             os.replace(tmp, db)
+            timings.swap_s += time.perf_counter() - t0
         except BaseException as e:
             if con is not None:
                 con.close()
@@ -183,8 +204,9 @@ class Load:
     transaction over a whole run grew with the number of documents."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection, replace_year: int | None = None,
-                 resolver: Resolver | None = None, keep: Iterable[str] = ()) -> None:
+                 resolver: Resolver | None = None, keep: Iterable[str] = (), timings: Timings | None = None) -> None:
         self.con, self.resolver, self.reports = con, resolver, 0
+        self.timings = timings if timings is not None else Timings()
         con.execute("SET threads = 1")  # batches are small; the cores belong to the readers while they come
         # reports already in the warehouse: only these have rows to replace (a delete scans the whole table)
         self.stored = {rid for (rid,) in con.execute("SELECT report_id FROM reports").fetchall()}
@@ -198,6 +220,7 @@ class Load:
 
     def add(self, batches: Iterable[dict[str, list[dict[str, Any]]]]) -> None:
         """Rows of some reports (load/rows.py), replacing any earlier rows of the same reports."""
+        t0 = time.perf_counter()
         merged: dict[str, list[dict[str, Any]]] = {t: [] for t in REPORT_TABLES}
         for b in batches:
             for t, rows in b.items():
@@ -214,6 +237,7 @@ class Load:
                 _insert(self.con, t, merged[t])
         self.stored.update(r["report_id"] for r in merged["reports"])
         self.reports += len(merged["reports"])
+        self.timings.load_s += time.perf_counter() - t0
 
     def remove(self, report_ids: Iterable[str]) -> int:
         """Delete these reports and their rows (sources gone from the input: `xxgk prune`); raw bytes stay."""
@@ -227,6 +251,7 @@ class Load:
         return len(ids)
 
     def finish(self) -> None:
+        t0 = time.perf_counter()
         self.con.execute("RESET threads")
         with _transaction(self.con):
             refresh_agencies(self.con, self.resolver)
@@ -234,6 +259,7 @@ class Load:
             supervision.refresh(self.con)
             issues.refresh(self.con)
             _crash_point()
+        self.timings.derive_s += time.perf_counter() - t0
 
 
 @contextmanager
