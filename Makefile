@@ -53,6 +53,7 @@ N ?= 2000
 bench: install
 	$(BIN)/python bench/generate.py --n $(N)
 	$(BIN)/python bench/run.py --n $(N)
+	$(BIN)/python bench/ocr_speed.py  # OCR CPU s/page on the harness's scans beside the figure before #14
 
 clean:
 	rm -rf $(VENV) data/warehouse.duckdb data/raw
