@@ -40,8 +40,10 @@ MIN_RATIO = 2.0  # a crop narrower than twice its height is padded to that, not 
 # one or two digits costs a fifth of a text line (the recogniser's cost goes with its input's width)
 PAD = 4  # px of white around a crop (at working resolution)
 FIGURE_CHARS = "0123456789./—-"
+FAINT = 225  # a column of a cell this dark on average (paper ~250) is what is left of a rule
 UNREAD = "?"  # the text of a cell OCR could not read: the parser warns on the cell ("unreadable cell '?'")
 _LOOKALIKES = str.maketrans("oODlI|", "000111")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 _FIGURE_LIKE = re.compile(r"[0-9oODlI|.,/—-]+")
 
 
@@ -191,8 +193,9 @@ class Page:
         part = self.fine[max(0, y0):y1, max(0, x0):x1]
         out = np.full((part.shape[0] + 2 * pad, part.shape[1] + 2 * pad), 255, np.uint8)
         out[pad:pad + part.shape[0], pad:pad + part.shape[1]] = part
-        if factor != 1.0:
+        if factor != 1.0:  # a second look: larger, and ink made black (print under a seal's ring is grey)
             out = cv2.resize(out, None, fx=factor, fy=factor, interpolation=cv2.INTER_CUBIC)
+            out = np.where(out < INK, 0, 255).astype(np.uint8)
         return out
 
 
@@ -222,19 +225,22 @@ def _cell_text(page: Page, table: Table, lines: dict[int, list], reads: dict[int
                     doubtful.append(k)
                 continue
         out[k] = text
-        c = table.cells[k]
-        if c.col in figure_cols and text and len(text) <= 2 and as_figure(text) is None:
-            warnings.append(f"page {number}: OCR read {text!r} where a figure stands in table row {c.row + 1}, "
-                            f"column {c.col + 1}")
+        if one and table.cells[k].col in figure_cols and len(text) <= 2 and as_figure(text) is None \
+                and not _CJK.search(text):  # a header word (总计) is no misread figure
+            doubtful.append(k)  # a stroke of a seal or a fleck on a figure: read again larger
     again = recognise([page.crop(lines[k][0], 2.0) for k in doubtful])
     for k, r in zip(doubtful, again):
         first = reads[k][0]
-        if r.figure and r.figure_score > first.figure_score:
+        c = table.cells[k]
+        if r.figure and r.figure_score >= MIN_SCORE and (r.figure_score > first.figure_score or
+                                                          as_figure(out[k]) is None):
             reads[k] = [r]
             out[k] = as_figure(r.figure) or r.figure
         best = reads[k][0]
-        if best.figure_score < LOW_SCORE:
-            c = table.cells[k]
+        if as_figure(out[k]) is None:
+            warnings.append(f"page {number}: OCR read {out[k]!r} where a figure stands in table row {c.row + 1}, "
+                            f"column {c.col + 1}")
+        elif best.figure_score < LOW_SCORE:
             warnings.append(f"page {number}: OCR unsure of table figure {best.figure!r} (score "
                             f"{best.figure_score:.2f}) in table row {c.row + 1}, column {c.col + 1}")
     for k in lines:
@@ -244,6 +250,18 @@ def _cell_text(page: Page, table: Table, lines: dict[int, list], reads: dict[int
                             f"(row {c.row + 1}, column {c.col + 1})")
             out[k] = UNREAD
     return out
+
+
+def _faint_rule(grey: np.ndarray, table: Table, cell) -> bool:
+    """Whether a cell spanning columns has the trace of a rule where a column starts inside it: a rule the
+    scan faded out of the mask (the figure in it belongs to one of the columns, not to all), not a cell
+    merged in print (white there)."""
+    x0, y0, x1, y1 = cell.box
+    for x in table.xs[cell.col + 1:cell.col + cell.colspan]:
+        strip = grey[y0 + 2:y1 - 2, max(0, x - 4):x + 1].astype(np.float32)
+        if strip.size and strip.mean(axis=0).min() < FAINT:
+            return True
+    return False
 
 
 def _grid(page: Page, table: Table, number: int, warnings: list[str]) -> Grid:
@@ -259,7 +277,7 @@ def _grid(page: Page, table: Table, number: int, warnings: list[str]) -> Grid:
     for k, c in enumerate(table.cells):
         text = texts.get(k, "")
         rows[c.row][c.col] = text
-        lost_rule = as_figure(text) is not None  # a figure never spans cells: a rule was lost
+        lost_rule = as_figure(text) is not None and _faint_rule(page.grey, table, c)
         for r in range(c.row, min(c.row + c.rowspan, table.n_rows)):
             for j in range(c.col, min(c.col + c.colspan, table.n_cols)):
                 if (r, j) != (c.row, c.col):

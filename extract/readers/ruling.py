@@ -7,7 +7,7 @@ so a merged cell knows which rows and columns it spans.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -31,6 +31,7 @@ class Table:
     cells: list[Cell]
     n_rows: int
     n_cols: int
+    xs: list[int] = field(default_factory=list)  # left edge of each grid column (px, inside its rule)
 
 
 def _edges(values: list[int]) -> list[int]:
@@ -92,6 +93,6 @@ def find_tables(gray: np.ndarray) -> list[Table]:
                  max(1, sum(1 for e in xs if b[0] - EDGE_TOL <= e < b[2] - EDGE_TOL)))
             for b in boxes
         ]
-        tables.append(Table((int(x), int(y), int(x + bw), int(y + bh)), cells, len(ys), len(xs)))
+        tables.append(Table((int(x), int(y), int(x + bw), int(y + bh)), cells, len(ys), len(xs), xs))
     tables.sort(key=lambda t: t.box[1])
     return tables
