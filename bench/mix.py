@@ -88,6 +88,8 @@ class Maker:
         renamed = sample.safe(1, True)
         scaled = k != 1 and sample.safe(k, renamed)
         data, gold = sample.make(k if scaled else 1, self._place(copy, sample) if renamed else None, copy)
+        if edition:  # a sample that cannot be scaled would come out byte for byte the same: mark the edition
+            data += (f"\n<!-- edition {edition} -->\n" if fmt == "html" else "\n" * edition).encode()
         name = f"{i:05d}_{sample.name}"
         return name, data, gold, {"doc": name, "format": sample.fmt, "origin": sample.name, "k": k if scaled else 1}
 

@@ -1,28 +1,33 @@
-"""The benchmark: `xxgk run` over the scaled corpus of bench/generate.py, cold and warm, on 1 and 2 workers,
-PDF extraction against the naive pdfplumber baseline, one agency_year query, and cell accuracy of every
-generated document against its expected answer. Prints one table and writes bench/results.json.
+"""The benchmark: `xxgk run` over a real-world mix of formats (bench/mix.py), as growth steps into one
+warehouse, a nightly rerun with 1% changed, cold on 1 and 2 workers, PDF extraction against the naive pdfplumber
+baseline, scans' OCR cost, one agency_year query, and cell accuracy of every generated document against its
+expected answer. Prints the growth table and the targets, and writes bench/results.json.
 
 Why measured this way:
-* the flow runs as the user runs it (`xxgk run` in a subprocess, fresh warehouse and raw store), against a
-  long-lived Prefect server started once for the benchmark (`prefect server start`, own Prefect home), as a
-  nightly deployment runs; task scheduling, Prefect's API calls and loading are part of the figures. A short run
-  first lets the server settle and puts the corpus in the page cache, so every measured run starts alike;
-* the warm rerun is `xxgk run` as a nightly job runs it: nothing changed, so it answers from the warehouse
-  without starting Prefect; the same rerun through the flow (`--always-flow`), with the server and with a
-  temporary server Prefect starts for the run, is shown beside it;
-* peak memory is measured at n and at n/4 documents (cold, 2 workers): flat means the same peak;
-* CPU time is the rusage of the whole process tree (this process is a child subreaper, so orphans such as the
-  readers' forkserver are reaped here and counted); peak memory is the largest summed RSS of the process tree,
-  sampled from /proc every 0.1 s;
-* the time spent extracting is what the 1-worker cold run itself reports (the sum of each document's reading and
-  parsing time in its reader process, printed in the run summary); overhead_fraction = 1 - that / the run's wall,
-  so Prefect, loading, start-up and handing documents to and from the reader processes are the overhead.
-  The same is estimated in this process too (every non-PDF document, and the PDF sample, each read and parsed
-  once, without isolation): overhead_fraction_estimate with wall times, overhead_fraction_cpu with CPU times;
-* each cold run is made twice, alternately, and the faster kept (the machine is shared);
+* the flow runs as the user runs it (`xxgk run` in a subprocess), against a long-lived Prefect server started
+  once for the benchmark (`prefect server start`, own Prefect home), as a nightly deployment runs; task
+  scheduling, Prefect's API calls and loading are part of the figures. A short run first lets the server settle;
+* growth (bench/growth.py): cold steps into one warehouse, each adding documents to what the steps before
+  loaded, so that each step's load (s per 1,000 documents) and publish (copy, derive, swap: what the run prints)
+  are timed against a warehouse already holding more; a step's docs/s is its new documents / its wall; the cold
+  wall of n documents is the steps' sum;
+* the nightly rerun re-publishes 0.5% of the documents with other bytes and adds 0.5% new ones: its wall over
+  the cold wall, and how many documents it extracted (only those);
+* the warm rerun is `xxgk run` with nothing changed: it answers from the warehouse without starting Prefect; the
+  same rerun through the flow (`--always-flow`), with the server and with a temporary server, beside it;
+* peak memory (the largest summed RSS of the process tree, sampled from /proc every 0.1 s) of the last two steps:
+  flat means the same peak; CPU time is the rusage of the whole process tree (this process is a child subreaper,
+  so orphans such as the readers' forkserver are reaped here and counted);
+* overhead_fraction = 1 - (the run's own reading-and-parsing seconds, summed over its reader processes, as its
+  summary prints them) / (workers × wall) of the last growth step: Prefect, loading, publishing, start-up,
+  handing documents to and from the readers and a worker left idle are the overhead. In-process estimates
+  (documents read once without isolation) are reported too;
+* the speed-up: the same first documents cold on 1 and on 2 workers, alternately, the faster of each kept;
+* scans (bench/ocr_cost.py): OCR seconds per page of today's reader, on scans of the PDF pool; the national-year
+  projection combines them with the per-format seconds per document of the largest step (see `projection`);
 * the naive baseline ("open the PDF with pdfplumber and call extract_tables() on every page") and xxgk run on the
   same PDFs alternately, so machine load hits both alike; pdf_ratio_vs_naive = xxgk time / naive time;
-* accuracy is read back from the cold warehouse (facts), so it checks the whole pipeline, not the parser alone.
+* accuracy is read back from the warehouse before the nightly rerun (facts), so it checks the whole pipeline.
 """
 from __future__ import annotations
 
@@ -546,12 +551,17 @@ def readme_figures(r: dict) -> str:
     return "\n".join(lines)
 
 
-def update_readme(r: dict, readme: Path = ROOT / "README.md") -> None:
+FIGURES = (ROOT / "README.md", ROOT / "docs" / "benchmarks.md")  # files quoting the figures between the markers
+
+
+def update_readme(r: dict, files: tuple[Path, ...] = FIGURES) -> None:
+    """Copy the figures into each file's block between the bench:figures markers (a file without them is left)."""
     start, end = "<!-- bench:figures -->", "<!-- /bench:figures -->"
-    text = readme.read_text(encoding="utf-8")
-    head, _, rest = text.partition(start)
-    tail = rest.partition(end)[2] if end in rest else rest
-    readme.write_text(f"{head}{start}\n{readme_figures(r)}\n{end}{tail}", encoding="utf-8")
+    for f in files:
+        text = f.read_text(encoding="utf-8")
+        if start in text and end in text:
+            head, _, rest = text.partition(start)
+            f.write_text(f"{head}{start}\n{readme_figures(r)}\n{end}{rest.partition(end)[2]}", encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -568,7 +578,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--regenerate", action="store_true", help="rebuild the corpus even when it has n documents")
     ap.add_argument("--results", type=Path, default=RESULTS)
     ap.add_argument("--update-readme", action="store_true",
-                    help="only copy the figures of --results into README.md (Performance section)")
+                    help="only copy the figures of --results into README.md and docs/benchmarks.md")
     args = ap.parse_args(argv)
     if args.update_readme:
         update_readme(json.loads(args.results.read_text(encoding="utf-8")))

@@ -46,17 +46,21 @@ def test_generated_answers_scale_with_the_documents(corpus):
     assert (out / "docs" / pdf["doc"]).read_bytes() != (SAMPLES / pdf["sample"]).read_bytes()
 
 
-def test_runner_writes_every_figure(corpus, tmp_path):
-    out, summary = corpus
+def test_runner_writes_every_figure(tmp_path):
+    """A tiny run of the mix (two growth steps, no scan): every figure of results.json is there."""
     results = tmp_path / "results.json"
-    subprocess.run([sys.executable, str(ROOT / "bench" / "run.py"), "--n", str(summary["documents"]),
-                    "--corpus", str(out), "--work", str(tmp_path / "work"), "--pdf-sample", "1",
-                    "--results", str(results)], check=True, cwd=ROOT, capture_output=True, timeout=600)
+    subprocess.run([sys.executable, str(ROOT / "bench" / "run.py"), "--sizes", "8", "16", "--corpus",
+                    str(tmp_path / "corpus"), "--work", str(tmp_path / "work"), "--speedup-n", "4", "--repeat", "1",
+                    "--scans", "0", "--pdf-sample", "1", "--text-sample", "2", "--results", str(results)],
+                   check=True, cwd=ROOT, capture_output=True, timeout=900)
     r = json.loads(results.read_text())
     for key in ("documents", "docs_per_s_cold", "cpu_s_cold", "peak_rss_mb", "peak_rss_mb_quarter", "warm_fraction",
                 "warm_wall_s_flow", "warm_wall_s_temporary_server", "overhead_fraction",
-                "pdf_ratio_vs_naive", "speedup_2_workers", "accuracy", "agency_year_query_s", "machine"):
+                "pdf_ratio_vs_naive", "speedup_2_workers", "accuracy", "agency_year_query_s", "machine",
+                "mix", "growth", "nightly_1pct_fraction", "ocr_s_per_page", "national_year_projection_h"):
         assert key in r, key
-    assert r["detail"]["accuracy"]["documents_loaded"] == r["documents"] == summary["documents"]
+    assert r["detail"]["accuracy"]["documents_loaded"] == r["documents"] == 16 == sum(r["mix"].values())
+    assert [g["n"] for g in r["growth"]] == [8, 16] and r["growth"][1]["held_before"] == 8
+    assert r["nightly"]["extracted"] == r["nightly"]["changed_seen"] + r["nightly"]["new_seen"] > 0
     assert 0 < r["accuracy"] <= 1 and r["peak_rss_mb"] > 0 and r["pdf_ratio_vs_naive"] > 0
     assert r["machine"]["cores"] >= 1

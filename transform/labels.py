@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -24,6 +25,7 @@ def nfkc(text: str) -> str:
     return unicodedata.normalize("NFKC", text).translate(_RADICALS)
 
 
+@lru_cache(maxsize=1 << 16)  # column alignment asks for the same few hundred labels thousands of times a document
 def norm(text: str) -> str:
     """The comparable form of a label: NFKC, no whitespace, no punctuation (NFKC again: a mark freed of the
     punctuation before it composes with its letter, 't¨' → 'ẗ', so that norm(norm(x)) == norm(x))."""
