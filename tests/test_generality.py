@@ -624,3 +624,14 @@ def test_a_label_cut_into_cells_and_wrapped_in_each_reads_line_by_line_across_th
     want = {k: v for k, v in cells.items() if k[0] == "requests"}
     got = {k: c.value for k, c in report.cells.items() if k[0] == "requests"}
     assert {k: (v, got.get(k, "<absent>")) for k, v in want.items() if got.get(k, "<absent>") != v} == {}
+
+
+def test_an_agency_name_read_by_ocr_says_so():
+    """A scan's agency name comes from OCR, where one misread character (沭 → 流) makes another name no rule
+    can catch: the report says the name is uncertain; the same text from a text layer does not."""
+    name = "2025_suqian_shuyang_xzf.txt"
+    doc = read_document(sample(name).encode("utf-8"), name)
+    assert not [w for w in to_report(doc, source=name).warnings if w.startswith("agency name")]
+    doc.ocr_pages = sorted({line.page for line in doc.lines()})
+    warned = [w for w in to_report(doc, source=name).warnings if w.startswith("agency name") and "read by OCR" in w]
+    assert len(warned) == 1 and gold(name)["agency"] in warned[0]

@@ -427,6 +427,18 @@ def _map_review_rows(report: Report, table: Table, segs: list[Segment]) -> bool:
     return True
 
 
+def _ocr_doubt(doc: Document, agency: str | None) -> str | None:
+    """An agency name read by OCR from a scanned page is said to be so: a misread character (沭 → 流) makes
+    another name that no rule can catch, and the name is the key analysts join agencies by."""
+    if not agency or not doc.ocr_pages:
+        return None
+    key = norm(agency)
+    page = next((line.page for line in doc.lines() if key in norm(line.text)), None)
+    if page is None or page in doc.ocr_pages:
+        return f"agency name {agency!r} read by OCR from a scanned page: its characters are not certain"
+    return None
+
+
 def parse(doc: Document, source: str = "", sha256: str = "") -> Report:
     report = Report(source=source, sha256=sha256, format=doc.format)
     report.warnings.extend(doc.warnings)
@@ -441,7 +453,8 @@ def parse(doc: Document, source: str = "", sha256: str = "") -> Report:
         report.template = None
         report.skip_reason = "not an annual report: no 政府信息公开…年度报告 title with a report body"
         return report
-    for doubt in (meta.agency_doubt(report.agency), meta.year_doubt(report.year, report.template, date.today().year)):
+    for doubt in (meta.agency_doubt(report.agency), meta.year_doubt(report.year, report.template, date.today().year),
+                  _ocr_doubt(doc, report.agency)):
         if doubt:
             report.warnings.append(Note(doubt, code="meta"))
     if report.template == "pre2019":
