@@ -56,7 +56,6 @@ SIZES ?= 1000 5000 20000
 BENCH_ARGS ?=
 bench: install-test
 	nice -n 10 $(BIN)/python bench/run.py --sizes $(SIZES) $(BENCH_ARGS)
-	nice -n 10 $(BIN)/python bench/ocr_speed.py  # OCR CPU s/page on the harness's scans beside the figure before #14
 
 clean:
 	rm -rf $(VENV) data/warehouse.duckdb data/raw

@@ -23,7 +23,7 @@ Why measured this way:
   handing documents to and from the readers and a worker left idle are the overhead. In-process estimates
   (documents read once without isolation) are reported too;
 * the speed-up: the same first documents cold on 1 and on 2 workers, alternately, the faster of each kept;
-* scans (bench/ocr_cost.py): OCR seconds per page of today's reader, on scans of the PDF pool; the national-year
+* scans (bench/ocr_speed.py): OCR CPU seconds per page at 200 dpi on the variant harness's scans; the national-year
   projection combines them with the per-format seconds per document of the largest step (see `projection`);
 * the naive baseline ("open the PDF with pdfplumber and call extract_tables() on every page") and xxgk run on the
   same PDFs alternately, so machine load hits both alike; pdf_ratio_vs_naive = xxgk time / naive time;
@@ -56,7 +56,7 @@ sys.path.insert(0, str(ROOT))
 from bench.generate import DEFAULT_OUT, cells  # noqa: E402
 from bench.growth import growth, link, nightly, parse_log  # noqa: E402
 from bench.mix import MIX, Maker, formats, generate_mix  # noqa: E402
-from bench.ocr_cost import ocr_s_per_page  # noqa: E402
+from bench.ocr_speed import baseline as ocr_baseline, measure as ocr_measure  # noqa: E402
 from bench.pool import POOL  # noqa: E402
 
 WORK = ROOT / "bench" / "work"
@@ -372,6 +372,16 @@ def _overhead(run: dict, workers: int) -> float | None:
     return max(0.0, 1 - run["reading_s"] / (workers * run["wall_s"])) if run.get("reading_s") else None
 
 
+def ocr_cost(scans: int) -> dict:
+    """OCR CPU seconds per page at 200 dpi on the variant harness's scans (bench/ocr_speed.py, the OCR issue's
+    measure), with the figure before issue #14 beside it; nothing when `scans` is off."""
+    if not scans:
+        return {"s_per_page": None, "pages": 0, "pages_per_scan": None, "before_14": None}
+    got = ocr_measure(("scan_200",))["scan_200"]
+    return {**got, "pages_per_scan": got["pages"] / got["scans"], "before_14": ocr_baseline().get("scan_200"),
+            "measure": "CPU s/page, scan_200 of bench/ocr_speed.SAMPLES"}
+
+
 def projection(step: dict, shares: dict[str, float], overhead: float, ocr: dict) -> dict:
     """Hours for a national year (NATIONAL) on its cores, from the measured per-format seconds per document
     (worker time, largest step) and OCR seconds per page, the non-reading share of wall as measured."""
@@ -423,7 +433,7 @@ def bench(sizes: list[int], corpus: Path, work: Path, pdf_sample: int, text_samp
     runs["warm_temporary_server"] = run_xxgk(g / "input", db, g / "raw", g / "warm_tmp.log", 2,
                                              work / "prefect_home_tmp", None, "--always-flow")
     ex = extraction_pass(base[:speedup_n], pdf_sample, text_sample)
-    ocr = ocr_s_per_page(sorted((POOL / "pdf").glob("*.pdf")), scans, work)
+    ocr = ocr_cost(scans)
     cold_wall, cold_cpu = sum(s["wall_s"] for s in steps), sum(s["cpu_s"] for s in steps)
     last, seq = steps[-1], runs["cold_1"]
     quarter = steps[-2] if len(steps) > 1 else last
@@ -509,7 +519,8 @@ def target_rows(r: dict) -> list[tuple[str, str, str]]:
         ("speed-up, 2 workers vs 1", f"{r['speedup_2_workers']:.2f} ({r['speedup_documents']:,} documents)", "≥ 1.8"),
         ("flow overhead at the last step (2 workers)", f"{r['overhead_fraction']:.3f} (1 worker: "
          f"{_f(r['overhead_fraction_1_worker'], '.3f')})", "< 0.10"),
-        ("scans (OCR, today's reader)", f"{_f(r['ocr_s_per_page'])} s/page ({r['detail']['ocr']['pages']} pages)", ""),
+        ("scans (OCR CPU s/page, 200 dpi)", f"{_f(r['ocr_s_per_page'])} ({r['detail']['ocr']['pages']} pages; before #14: "
+         f"{_f(r['detail']['ocr']['before_14'])})", "≤ 3"),
         ("national year projection", f"{r['national_year_projection_h']:.1f} h ({proj['documents']:,} documents + "
          f"{proj['scan_share']:.0%} scans, {proj['cores']} cores; scans alone {proj['scan_hours_alone']:.1f} h)", "< 3 h"),
         ("PDF: xxgk / naive pdfplumber", f"{_f(r['pdf_ratio_vs_naive'])} ({ex['pdf_s_xxgk']:.2f} s / "
@@ -572,7 +583,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--work", type=Path, default=WORK, help="warehouses, raw stores and logs of the runs")
     ap.add_argument("--speedup-n", type=int, default=2000, help="documents of the 1- vs 2-worker runs")
     ap.add_argument("--repeat", type=int, default=2, help="1- and 2-worker runs each, alternately; the faster kept")
-    ap.add_argument("--scans", type=int, default=20, help="scans read for OCR seconds per page")
+    ap.add_argument("--scans", type=int, default=1, help="0: skip the OCR seconds per page (bench/ocr_speed.py)")
     ap.add_argument("--pdf-sample", type=int, default=20, help="PDFs timed against the naive baseline")
     ap.add_argument("--text-sample", type=int, default=100, help="non-PDF documents timed in-process (0: all)")
     ap.add_argument("--regenerate", action="store_true", help="rebuild the corpus even when it has n documents")

@@ -84,8 +84,7 @@ def _row_text(cells: list[str], labels: list[str]) -> str:
     """A grid row as the line of its cells. A label a converter cut into several cells, each wrapped
     (`一、本` / `申请数` | `年新收政` / `量` | `府信息公开`), prints line by line across them: of the two
     readings, cell by cell or line by line, the one nearer a label of the template (`labels`) is taken."""
-    text_at = [i for i, c in enumerate(cells)
-               if c.strip() and not all(_FIGURE_LINE.fullmatch(x + " ") for x in c.split())]
+    text_at = [i for i, c in enumerate(cells) if c.strip() and not all(parse_value(x) for x in c.split())]
     by_cells = " ".join(map(_unwrapped, cells))
     if len(text_at) < 2 or not labels or all("\n" not in cells[i] for i in text_at):
         return by_cells
@@ -295,6 +294,14 @@ def align(table: Table, toks: list[Tok], after: bool = False, order: bool = Fals
             return text_between(vals[k1 - 1], vals[k1] if k1 < n_vals else len(toks))[:MAX_TEXT]
         return text_between(vals[k0 - 1] if k0 else -1, vals[k0])[-MAX_TEXT:]
 
+    wrapped: dict[int, list[Tok] | None] = {}
+
+    def wrapped_at(k: int, n: int) -> list[Tok] | None:
+        """`_wrapped_order` of the pattern's columns plus one values from value k (the same for every row)."""
+        if k not in wrapped:
+            wrapped[k] = _wrapped_order([toks[vals[x]] for x in range(k, k + len(pattern) + 1)], pattern, n)
+        return wrapped[k]
+
     def moves(m: int, after: bool, i: int, k: int) -> None:
         """The moves out of state (row i, value k) in mode m: skip a value, skip a row, or give row i its values."""
         cur = best[m][i][k]
@@ -317,7 +324,7 @@ def align(table: Table, toks: list[Tok], after: bool = False, order: bool = Fals
                 and not any(t.blank_row for t in run)
             # one value more than the pattern's columns: a figure wrapped in its narrow cell ('26' printed
             # '2' over '6'); its digits go to the arithmetic like digits run together
-            if short and j > len(pattern) and _wrapped_order(run, pattern, n) is None:
+            if short and j > len(pattern) and wrapped_at(k, n) is None:
                 short = False  # then only as any row's values may be read
             fused_short = short and j != len(pattern)
             if fused_short and sum(_digits(t) for t in run) < len(pattern):
@@ -391,7 +398,7 @@ def align(table: Table, toks: list[Tok], after: bool = False, order: bool = Fals
             run = [toks[vals[x]] for x in range(k0, k0 + j)]
             n = len(table.rows[r].cols)
             if short and j > len(pattern):
-                run = _wrapped_order(run, pattern, n) or run
+                run = wrapped_at(k0, n) or run
             out.placed.append(Placed(r, run, ev, fused=(j < n and not short and not run[0].blank_row) or fused_short,
                                      cols=pattern if short else None))
             i, k = r, k0
