@@ -33,6 +33,32 @@ def column_of(table: Table, cell: str) -> str | None:
     return best
 
 
+def columns_named(table: Table, cells: list[str]) -> dict[int, tuple[str, ...]]:
+    """Header cells → the template columns each names, in printed order. A converter may merge columns'
+    headers into one cell (`法律服务机构其他`) or cut a name across two (`商业企业科` | `研机构社会公益组织`):
+    every whole name the row prints goes to the cell holding most of its characters, and a cell takes
+    several columns only when names cover all its text (a row label holding 其他 names no column)."""
+    texts = [norm(c) for c in cells]
+    starts = [sum(map(len, texts[:j])) for j in range(len(texts))]
+    joined = "".join(texts)
+    covered = [0] * len(texts)
+    found: dict[int, list[tuple[int, str]]] = {}
+    for col, label in table.col_labels.items():
+        key = norm(label)
+        at = joined.find(key) if len(key) >= 2 else -1
+        while at >= 0:
+            share = [max(0, min(at + len(key), s + len(t)) - max(at, s)) for s, t in zip(starts, texts)]
+            for j, n in enumerate(share):
+                covered[j] += n
+            found.setdefault(max(range(len(share)), key=share.__getitem__), []).append((at, col))
+            at = joined.find(key, at + len(key))
+    out = {j: (col,) for j, c in enumerate(cells) if (col := column_of(table, c))}
+    for j, named in found.items():
+        if len(named) > 1 and covered[j] >= len(texts[j]):
+            out[j] = tuple(col for _, col in sorted(named))
+    return out
+
+
 def row_label_of(table: Table, cell: str) -> int | None:
     """The template row a header cell names (table 四 prints its rows as header groups)."""
     text = norm(cell)
@@ -50,7 +76,7 @@ def _is_figure(cell: str) -> bool:
 def read_grid(report: Report, table: Table, rows: list[tuple[list[str], int]]) -> bool:
     """Fill `report` from grid rows (full width, merged cells repeated) by header positions.
     False when no header names enough of the template's columns to read by position."""
-    header_cols: dict[int, str] = {}
+    header_cols: dict[int, tuple[str, ...]] = {}
     header_rows: dict[int, int] = {}  # position → template row a group header above it names
     in_header = False
     width = max((len(cells) for cells, _ in rows), default=0)
@@ -67,7 +93,7 @@ def read_grid(report: Report, table: Table, rows: list[tuple[list[str], int]]) -
         label = " ".join(dict.fromkeys(c for j, c in enumerate(cells) if j not in header_cols and c.strip()
                                        and parse_value(c) is None and len(norm(c)) <= MAX_LABEL))
         if not any(_is_figure(c) for c in cells) and not (header_cols and _row_of(table, label, cursor) is not None):
-            named = {j: col for j, c in enumerate(cells) if (col := column_of(table, c))}
+            named = columns_named(table, cells)
             groups = {j: r for j, c in enumerate(cells)
                       if table.key == "review_litigation" and (r := row_label_of(table, c)) is not None}
             if named or groups:
@@ -88,23 +114,30 @@ def read_grid(report: Report, table: Table, rows: list[tuple[list[str], int]]) -
                 report.warn(table.key, table.rows[r].key, "", f"{len(cells)} cells under a header of "
                             f"{max(header_cols) + 1} columns ({' | '.join(cells)}); cells left out", "count_mismatch")
             continue
-        if any(merged_figures(c) for c in cells):  # merged columns: positions under the header no longer hold
+        if any(merged_figures(c) and len(header_cols.get(j, ())) < 2 for j, c in enumerate(cells)):
+            # merged columns the header does not show merged: positions under the header no longer hold
             r = _row_of(table, label, cursor)
             if r is not None:
                 report.warn(table.key, table.rows[r].key, "", f"a cell holds two figures side by side "
                             f"({' | '.join(cells)}): a converter merged columns; cells left out", "count_mismatch")
             continue
         by_position = {}
-        for j, col in sorted(header_cols.items()):
+        for j, cols in sorted(header_cols.items()):
             r = header_rows.get(j)
             if r is None:
                 r = _row_of(table, label, cursor)
             if r is None:
                 continue
-            by_position.setdefault((r, col), []).append(cells[j])
+            for col, value in zip(cols, _under(cells[j], len(cols))):
+                by_position.setdefault((r, col), []).append(value)
         for (r, col), values in by_position.items():
             row = table.rows[r]
             if col not in row.cols:
+                continue
+            if None in values:
+                report.warn(table.key, row.key, col, f"fewer figures than the columns its header cell names "
+                            f"merged ({' | '.join(cells)}): which column each is in is not shown; cell left out",
+                            "count_mismatch")
                 continue
             printed = [v for v in values if v.strip()]
             raw = printed[0] if printed else ""
@@ -129,6 +162,20 @@ def read_grid(report: Report, table: Table, rows: list[tuple[list[str], int]]) -
             missing = [c for c in row.cols if c not in got]
             report.warn(table.key, row.key, "", f"columns {missing} not printed; cells left out", "not_printed")
     return True
+
+
+def _under(cell: str, n: int) -> list[str | None]:
+    """A data cell's value for each of the n columns its header cell names: the cell itself under one
+    column; under columns a converter merged, its figures one each (`2 1`, or stacked `2` / `1`), a blank
+    cell blank for all, and None for all when the figures are not one a column (which is whose is not shown)."""
+    if n == 1:
+        return [cell]
+    figures = cell.split()
+    if not figures:
+        return [""] * n
+    if len(figures) == n and all(parse_value(f) is not None for f in figures):
+        return figures
+    return [None] * n
 
 
 def _spread(groups: dict[int, int], cells: list[str], width: int) -> dict[int, int]:

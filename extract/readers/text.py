@@ -34,7 +34,11 @@ def _cells(line: str) -> list[str] | None:
     if s.startswith("|") and s.count("|") >= 2:
         if _MD_RULE.match(s):
             return []
-        return [c.strip() for c in s.strip("|").split("|")]
+        # one pipe opens the row and one closes it: the empty cells next to them are positions too
+        # (a row whose first cells are blank, `||1.属于国家秘密|14|||`, keeps its columns)
+        inner = s[1:] if s.startswith("|") else s
+        inner = inner[:-1] if inner.endswith("|") else inner
+        return [c.strip() for c in inner.split("|")]
     if "\t" in line.strip("\n"):
         return [c.strip() for c in line.rstrip("\n").split("\t")]
     return None
