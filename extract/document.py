@@ -54,6 +54,9 @@ class Document:
     title: str = ""  # a title the container states (HTML <title>, page header), if any
     warnings: list[str] = field(default_factory=list)
     ocr_pages: list[int] = field(default_factory=list)  # pages read by OCR: their text is less certain
+    # the blocks again with the tables a text copy prints in spaces read as grids of their character
+    # columns (extract.readers.layout); empty when it prints none. A second reading the parser weighs
+    layout: list[Block] = field(default_factory=list)
 
     def lines(self) -> list[Line]:
         """All text, grids flattened row by row, in reading order."""

@@ -669,3 +669,37 @@ def test_markdown_grid_with_blank_leading_cells_and_merged_columns_is_read_by_it
     assert one_of_two and set(wrong) == one_of_two  # which of the merged columns a lone figure is in is not shown
     assert all(got == "<absent>" for _, got in wrong.values())
     assert unwarned(report, wrong) == []
+
+
+def _laid_out(label: str, cells: dict[int, str], width: int = 6, at: int = 40) -> str:
+    """One line of a table printed in spaces: the label, then each figure centred on its column's position."""
+    line = label
+    for col, text in sorted(cells.items()):
+        start = at + col * width - len(text) // 2
+        line += " " * max(2, start - len(line)) + text
+    return line
+
+
+def test_a_sparse_table_printed_in_spaces_is_read_by_its_columns():
+    """pdftotext -layout of a sparse table (2019 Shanghai: most cells blank): a blank cell is only a gap, so
+    read as a stream the figures lose their columns (`258 12 1 1`). The copy keeps where each figure stands,
+    and the header names the columns above them, its CJK words packed with single spaces and drifting off
+    their columns, in order: read as a grid of character columns, every cell is where the report put it."""
+    from transform.schema import REQUEST_COLS, REQUESTS_OTHER_AS_ONE as table
+    name = "2019_shanghai_szfbgt.html"
+    cells = gold_cells(gold(name))
+    cols = list(REQUEST_COLS)
+    head = [" " * 50 + "申请人情况", _laid_out("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）",
+                                               {0: "自然人", 3: "法人或其他组织", 6: "总计"}),
+            " " * 43 + "商业企业 科研机构 社会公益组织 法律服务机构 其他"]
+    rows = [_laid_out(("  " if r.group else "") + r.label,
+                      {j: str(v) for j, c in enumerate(cols) if (v := cells[("requests", r.key, c)]) is not None})
+            for r in table.rows]
+    text = (f"{gold(name)['agency']}2019年政府信息公开工作年度报告\n三、收到和处理政府信息公开申请情况\n"
+            + "\n".join(head + rows) + "\n四、政府信息公开行政复议、行政诉讼情况\n")
+    report = read(text, "r.txt")
+    want = {k: v for k, v in cells.items() if k[0] == "requests"}
+    assert {k: c.value for k, c in report.cells.items() if k[0] == "requests"} == want
+    # the same copy without its positions (spaces squeezed to one) cannot say which columns were blank
+    squeezed = read(re.sub(r" {2,}", " ", text), "r.txt")
+    assert {k: c.value for k, c in squeezed.cells.items() if k[0] == "requests"} != want

@@ -92,8 +92,11 @@ def read_grid(report: Report, table: Table, rows: list[tuple[list[str], int]]) -
             grid, grid_width = this_grid, getattr(row_cells, "width", len(cells))
         label = " ".join(dict.fromkeys(c for j, c in enumerate(cells) if j not in header_cols and c.strip()
                                        and parse_value(c) is None and len(norm(c)) <= MAX_LABEL))
-        if not any(_is_figure(c) for c in cells) and not (header_cols and _row_of(table, label, cursor) is not None):
-            named = columns_named(table, cells)
+        figures = any(_is_figure(c) for c in cells)
+        named = {} if figures else columns_named(table, cells)
+        # a row of no figures is a header unless its label names a row (one printing nothing); cells naming
+        # several columns make it a header whatever its label seems to say (其他 · 总计 are row words too)
+        if not figures and (len(named) > 1 or not (header_cols and _row_of(table, label, cursor) is not None)):
             groups = {j: r for j, c in enumerate(cells)
                       if table.key == "review_litigation" and (r := row_label_of(table, c)) is not None}
             if named or groups:

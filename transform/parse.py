@@ -234,6 +234,10 @@ def map_rows(report: Report, table: Table, segs: list[Segment], hints: dict | No
     seen: set[str] = set()
     pending: list[FusedRun] = []
     short: list[tuple[str, Segment]] = []  # grid rows one value short, while noted values sit outside the table
+    width = max(len(r.cols) for r in table.rows)
+    # a grid with rows of more cells than columns has margin cells (label remnants): there a row of just
+    # as many cells as columns, blank at an edge, may be margin and values shifted as well
+    margin = any(seg.grid and len(seg.values) > width for seg in segs)
     for k, seg in enumerate(segs):
         text = norm(seg.label)
         for g in ("不予公开", "无法提供", "不予处理", "其他处理"):
@@ -290,7 +294,8 @@ def map_rows(report: Report, table: Table, segs: list[Segment], hints: dict | No
             cursor = i + 1
             continue
         _fill(report, table, row.key, cols, vals, seg.page, "grid" if seg.grid else "text")
-        if _edges_guessed(seg.values, n):
+        if _edges_guessed(seg.values, n) or (margin and seg.grid and len(seg.values) == n
+                                             and not (seg.values[0].strip() and seg.values[-1].strip())):
             report.warn(table.key, row.key, "", f"{len(seg.values)} cells for {n} columns ({' | '.join(seg.values)}); "
                         "which blank cells at the edges are margin is a guess", "edges")
         if len(cols) < len(row.cols):
@@ -460,6 +465,8 @@ def parse(doc: Document, source: str = "", sha256: str = "") -> Report:
     if report.template == "pre2019":
         report.skip_reason = "free-form report before the 2019 format: no standard tables"
         return report
+    # a text copy's tables printed in spaces, read as grids of their character columns: one more reading
+    layout = split_sections(without_furniture(Document(doc.format, doc.layout)), full=True) if doc.layout else {}
     doc = without_furniture(doc)
     sections = split_sections(doc)
     grids = split_sections(doc, full=True)
@@ -490,6 +497,10 @@ def parse(doc: Document, source: str = "", sha256: str = "") -> Report:
             candidates.append(by_header)
         else:
             by_header = None
+        layout_rows = [(item, page) for item, page in layout.get(key, []) if isinstance(item, list)]
+        by_layout = Report(source)
+        if layout_rows and read_grid(by_layout, table, layout_rows):
+            candidates.append(by_layout)
         tokens = stream(content, table.counts, [norm(r.label) for r in table.rows])
         if not _header_names_rows(table, tokens):
             by_stream = Report(source)

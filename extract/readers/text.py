@@ -9,6 +9,7 @@ import re
 
 from extract.document import Document, Grid, Line
 from extract.readers.encoding import decode
+from extract.readers.layout import layout_tables
 
 _MD_RULE = re.compile(r"^\|?\s*:?-{2,}")
 _FOOTER = re.compile(r"^\s*(?:[-—–－]+\s*(\d{1,3})\s*[-—–－]+|第\s*(\d{1,3})\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?)\s*$")
@@ -76,17 +77,39 @@ def _broken(cell: str) -> str:
 
 def read(data: bytes) -> Document:
     doc = Document("txt")
+    lines = [raw.replace("\u3000", " ") for raw in decode(data).splitlines()]
+    pages = _pages(lines)
+    doc.blocks = _blocks(lines, pages, {})
+    # tables printed in spaces (pdftotext -layout): a second reading with them as grids of their
+    # character columns (footers and pipe or tab rows are no part of them)
+    tables = {a: (b, rows) for a, b, rows in layout_tables(
+        ["" if _footer_page(raw) is not None or _cells(raw) is not None else raw for raw in lines])}
+    doc.layout = _blocks(lines, pages, tables) if tables else []
+    return doc
+
+
+def _blocks(lines: list[str], pages: list[int], tables: dict[int, tuple[int, list]]) -> list[Line | Grid]:
+    """The lines as text lines and grids (pipe or tab rows, and `tables`: first line → its end and rows)."""
+    blocks: list[Line | Grid] = []
     grid: list[list[str]] = []
     gpages: list[int] = []
-    lines = [raw.replace("\u3000", " ") for raw in decode(data).splitlines()]
 
     def flush() -> None:
         if grid:
-            doc.blocks.append(Grid(list(grid), pages=list(gpages)))
+            blocks.append(Grid(list(grid), pages=list(gpages)))
             grid.clear()
             gpages.clear()
 
-    for raw, page in zip(lines, _pages(lines)):
+    k = 0
+    while k < len(lines):
+        raw, page = lines[k], pages[k]
+        if k in tables:
+            flush()
+            end, rows = tables[k]
+            blocks.append(Grid([cells for _, cells in rows], pages=[pages[n] for n, _ in rows]))
+            k = end
+            continue
+        k += 1
         if _footer_page(raw) is not None:
             continue
         cells = _cells(raw)
@@ -97,6 +120,6 @@ def read(data: bytes) -> Document:
             continue
         flush()
         if raw.strip():
-            doc.blocks.append(Line(raw.strip(), page))
+            blocks.append(Line(raw.strip(), page))
     flush()
-    return doc
+    return blocks
