@@ -162,9 +162,11 @@ def layout_tables(lines: list[str]) -> list[tuple[int, int, list[tuple[int, list
                                      and not any(f is not None and f[0][0] >= zone for f in figs[j + 1:j + 3])):
                     break  # running text, not a long row label right above more rows
             j += 1
-        start = i
-        while start > 0 and i - start < HEAD and _indented(lines[start - 1]) and figs[start - 1] is None:
-            start -= 1
+        start, k, heads = i, i, 0  # header lines above the first row (blank lines between them)
+        while k > 0 and heads < HEAD and figs[k - 1] is None and (not lines[k - 1].strip() or _indented(lines[k - 1])):
+            k -= 1
+            if lines[k].strip():
+                start, heads = k, heads + 1
         rows = [figs[k] for k in range(i, end) if figs[k] is not None]
         if len(rows) < MIN_ROWS:
             i = end
