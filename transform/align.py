@@ -236,6 +236,11 @@ def align(table: Table, toks: list[Tok], after: bool = False, order: bool = Fals
     one_row = _one_row_lines(table, [toks[v] for v in vals])
     width = max(len(r.cols) for r in table.rows)
     ruled = ruled_rows(table)
+    # digits and blank-row markers of vals[:k], so that a run's are two lookups, not a scan per run length
+    digits_before, blanks_before = [0], [0]
+    for v in vals:
+        digits_before.append(digits_before[-1] + _digits(toks[v]))
+        blanks_before.append(blanks_before[-1] + toks[v].blank_row)
 
     def same_line(a: int, b: int) -> bool:
         """Values a and b stand on one line that holds no more values than a row has cells: one row's."""
@@ -263,8 +268,15 @@ def align(table: Table, toks: list[Tok], after: bool = False, order: bool = Fals
                            similarity(key, before + inside + behind) - 3)
         return best
 
+    named_other: dict[tuple[int, str], bool] = {}
+
     def names_other(i: int, text: str) -> bool:
-        """`text` names another row of the template, and not row i."""
+        """`text` names another row of the template, and not row i (memoised: asked for each run length)."""
+        if (i, text) not in named_other:
+            named_other[i, text] = _names_other(i, text)
+        return named_other[i, text]
+
+    def _names_other(i: int, text: str) -> bool:
         if len(text) < 4:
             return False
         own = max(similarity(norm(lbl), text) for lbl in (table.rows[i].label, *table.rows[i].aliases))
@@ -316,40 +328,44 @@ def align(table: Table, toks: list[Tok], after: bool = False, order: bool = Fals
         if cur - SKIP_ROW > best[m][i + 1][k]:
             best[m][i + 1][k], back[m][i + 1][k] = cur - SKIP_ROW, ("skipr", i, k)
         n = len(table.rows[i].cols)
+        first = toks[vals[k]] if k < n_vals else None
+        other_before = None  # labels_other_before(i, k), the same for every run length: asked once
         for j in range(1, n + 1):
             if k + j > n_vals:
                 break
-            run = [toks[vals[x]] for x in range(k, k + j)]
-            short = pattern is not None and j <= len(pattern) + 1 and n == width \
-                and not any(t.blank_row for t in run)
+            blank_in_run = blanks_before[k + j] > blanks_before[k]
+            digits_in_run = digits_before[k + j] - digits_before[k]
+            short = pattern is not None and j <= len(pattern) + 1 and n == width and not blank_in_run
             # one value more than the pattern's columns: a figure wrapped in its narrow cell ('26' printed
             # '2' over '6'); its digits go to the arithmetic like digits run together
             if short and j > len(pattern) and wrapped_at(k, n) is None:
                 short = False  # then only as any row's values may be read
             fused_short = short and j != len(pattern)
-            if fused_short and sum(_digits(t) for t in run) < len(pattern):
+            if fused_short and digits_in_run < len(pattern):
                 continue
             if short:
                 pass
             elif j < n:
-                if len(run) == 1 and run[0].blank_row:
+                if j == 1 and first.blank_row:
                     pass
-                elif any(t.blank_row for t in run) or sum(_digits(t) for t in run) < n:
+                elif blank_in_run or digits_in_run < n:
                     continue
                 elif j > 1 and table.rows[i].key not in ruled:
                     continue  # values printed apart are cells apart; cutting one, no rule could check
-            elif any(t.blank_row for t in run):
+            elif blank_in_run:
                 continue
             ev = WEAK if order else evidence(i, k, k + j, after)
             if short and ev < WEAK:
                 continue
-            if j < n and not short and not run[0].blank_row and ev < WEAK:
+            if j < n and not short and not first.blank_row and ev < WEAK:
                 continue  # digits are cut by arithmetic only where the row's label says whose they are
             gain = (1.0 if order else max(0.0, (ev - 70.0) / 3.0)) \
-                - (FUSED if (j < n and not short and not run[0].blank_row) or fused_short else 0.0)
+                - (FUSED if (j < n and not short and not first.blank_row) or fused_short else 0.0)
             if not order and names_other(i, side(k, k + j, after)):
                 gain -= 8.0
-            if after and labels_other_before(i, k):
+            if after and other_before is None:
+                other_before = labels_other_before(i, k)
+            if after and other_before:
                 continue  # a label that opens this line names another row: the values after it are its
             if not order and ((k and same_line(k - 1, k)) or (k + j < n_vals and same_line(k + j - 1, k + j))):
                 gain -= MID_LINE
