@@ -241,6 +241,7 @@ def align(table: Table, toks: list[Tok], after: bool = False, order: bool = Fals
     for v in vals:
         digits_before.append(digits_before[-1] + _digits(toks[v]))
         blanks_before.append(blanks_before[-1] + toks[v].blank_row)
+    keys = [[norm(lbl) for lbl in (r.label, *r.aliases)] for r in table.rows]  # each row's labels, normalised once
 
     def same_line(a: int, b: int) -> bool:
         """Values a and b stand on one line that holds no more values than a row has cells: one row's."""
@@ -257,10 +258,8 @@ def align(table: Table, toks: list[Tok], after: bool = False, order: bool = Fals
         before = text_between(vals[k0 - 1] if k0 else -1, start)[-MAX_TEXT:]
         behind = text_between(end, vals[k1] if k1 < n_vals else len(toks))[:MAX_TEXT]
         inside = text_between(start, end)
-        row = table.rows[i]
         best = 0.0
-        for lbl in (row.label, *row.aliases):
-            key = norm(lbl)
+        for key in keys[i]:
             if after:
                 best = max(best, similarity(key, behind), similarity(key, inside + behind))
             else:
@@ -279,15 +278,14 @@ def align(table: Table, toks: list[Tok], after: bool = False, order: bool = Fals
     def _names_other(i: int, text: str) -> bool:
         if len(text) < 4:
             return False
-        own = max(similarity(norm(lbl), text) for lbl in (table.rows[i].label, *table.rows[i].aliases))
+        own = max(similarity(key, text) for key in keys[i])
         if own >= STRONG:
             return False
-        return any(j != i and ((norm(r.label) in text and len(norm(r.label)) >= 4)
-                               or (len(norm(r.label)) >= 2 and text.endswith(norm(r.label))))
-                   for j, r in enumerate(table.rows))
+        return any(j != i and ((key[0] in text and len(key[0]) >= 4) or (len(key[0]) >= 2 and text.endswith(key[0])))
+                   for j, key in enumerate(keys))
 
     def own_label_inside(i: int, text: str) -> bool:
-        return any(len(norm(lbl)) >= 2 and norm(lbl) in text for lbl in (table.rows[i].label, *table.rows[i].aliases))
+        return any(len(key) >= 2 and key in text for key in keys[i])
 
     def labels_other_before(i: int, k: int) -> bool:
         """The token just before value k is a label on its line that names another row than i (on a line
@@ -296,9 +294,9 @@ def align(table: Table, toks: list[Tok], after: bool = False, order: bool = Fals
         if not at or toks[at - 1].value or toks[at - 1].line != toks[at].line or toks[at].line not in one_row:
             return False
         text = labels[at - 1]
-        own = max(similarity(norm(lbl), text) for lbl in (table.rows[i].label, *table.rows[i].aliases))
-        return own < STRONG and any(j != i and max(similarity(norm(lbl), text) for lbl in (r.label, *r.aliases))
-                                    >= STRONG for j, r in enumerate(table.rows))
+        own = max(similarity(key, text) for key in keys[i])
+        return own < STRONG and any(j != i and max(similarity(key, text) for key in row_keys) >= STRONG
+                                    for j, row_keys in enumerate(keys))
 
     def side(k0: int, k1: int, after: bool) -> str:
         """The label text on the side of vals[k0:k1] where this mode looks for the row's label."""
