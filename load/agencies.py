@@ -12,6 +12,7 @@ import csv
 import hashlib
 import re
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -99,17 +100,17 @@ class Resolver:
         agency = self.resolve(name)
         return agency.agency_id if agency else None
 
-    def dimension(self, names: list[str]) -> list[dict]:
-        """Rows of `agencies` for these printed names (one per report) and every parent up to the province.
-        `name` is the most frequent printed name (then the longest), `names` all of them as printed;
-        a parent no report names is called after its region (淮安市 → 淮安市人民政府)."""
+    def dimension(self, names: Mapping[str, int]) -> list[dict]:
+        """Rows of `agencies` for these printed names (each with the number of reports printing it) and every
+        parent up to the province. `name` is the most frequent printed name (then the longest), `names` all of
+        them as printed; a parent no report names is called after its region (淮安市 → 淮安市人民政府)."""
         shown: dict[str, Counter[str]] = {}
         printed: dict[str, set[str]] = {}
         agencies: dict[str, Agency] = {}
-        for name in names:
+        for name, reports in names.items():
             if (agency := self.resolve(name)) is None:
                 continue
-            shown.setdefault(agency.key, Counter())[self.display(name)] += 1
+            shown.setdefault(agency.key, Counter())[self.display(name)] += reports
             printed.setdefault(agency.key, set()).add(nfkc(name).strip())
             while agency and agency.key not in agencies:
                 agencies[agency.key] = agency

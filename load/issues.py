@@ -75,6 +75,7 @@ DESCRIPTIONS = {
     "sections": "报告各部分原文 — each report's sections as printed",
     "prose_facts": "正文所述数字 — figures the report's text states",
     "fetches": "抓取记录 — one row per HTTP fetch of the crawler",
+    "derivations": "派生规则版本 — the version of the rules the derived columns and tables were computed by",
     "agency_year": "机关年度：主报告的主要数字及可信度 — one row per agency and year, each figure with a trust flag",
     "requests_wide": "依申请公开表逐行 — table 三 of each primary report, one row per row, applicants side by side",
     "check_failures": "校验未通过 — every failed rule of a primary report, in-report and across years",

@@ -8,12 +8,15 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from load.scope import IN_SCOPE, Scope
+
 STATUS_RANK = {"ok": 0, "flagged": 1, "skipped": 2, "failed": 3}
 
 CANDIDATES = """
 SELECT r.report_id, r.agency_id, r.year, r.status, r.source, coalesce(r.confidence, 0) AS confidence,
        count(f.report_id) AS cells
 FROM reports r LEFT JOIN facts f USING (report_id)
+{where}
 GROUP BY ALL
 """
 
@@ -54,11 +57,15 @@ def choose(reports: list[dict[str, Any]]) -> dict[str, tuple[bool, str]]:
     return out
 
 
-def mark(con: duckdb.DuckDBPyConnection) -> None:
-    """Set reports.is_primary and primary_reason for every report (inside the caller's transaction)."""
-    cur = con.execute(CANDIDATES)
+def mark(con: duckdb.DuckDBPyConnection, scope: Scope | None = None) -> None:
+    """Set reports.is_primary and primary_reason (inside the caller's transaction) for every report, or, with
+    a registered `scope`, for the reports of its agencies and years: a group's choice reads that group only."""
+    where = f"WHERE r.report_id IN ({IN_SCOPE})" if scope is not None else ""
+    cur = con.execute(CANDIDATES.format(where=where))
     cols = [d[0] for d in cur.description]
     chosen = choose([dict(zip(cols, row)) for row in cur.fetchall()])
+    if not chosen:
+        return
     con.register("_primary", pd.DataFrame(
         [(k, p, why) for k, (p, why) in chosen.items()], columns=["report_id", "is_primary", "primary_reason"]))
     con.execute("UPDATE reports SET is_primary = p.is_primary, primary_reason = p.primary_reason "

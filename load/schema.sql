@@ -167,3 +167,9 @@ CREATE TABLE IF NOT EXISTS labels (
     label      VARCHAR,  -- 行 / 列 as the 2021 (else 2019) template prints them
     position   INTEGER   -- printed order within the table
 );
+
+-- The rules (load/warehouse.py DERIVATIONS) the derived columns and tables were computed by: a load derives
+-- only what it touched when they are today's, everything once when not.
+CREATE TABLE IF NOT EXISTS derivations (
+    version INTEGER
+);

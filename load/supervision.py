@@ -9,6 +9,7 @@ import duckdb
 import pandas as pd
 
 from load.copypaste import repeated, similarity
+from load.scope import IN_SCOPE, Scope
 from transform.schema import REQUESTS_2021, REQUESTS_OTHER_AS_ONE, Table, tables_for
 
 DATA = Path(__file__).resolve().parent.parent / "data"
@@ -20,10 +21,14 @@ TEMPLATES = ("2021", "2019", "pre2019")
 def _replace(con: duckdb.DuckDBPyConnection, table: str, df: pd.DataFrame) -> None:
     con.execute(f"DELETE FROM {table}")
     if len(df):
-        con.register("_rule_rows", df)
-        cols = ", ".join(df.columns)
-        con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM _rule_rows")
-        con.unregister("_rule_rows")
+        _insert_rows(con, table, df)
+
+
+def _insert_rows(con: duckdb.DuckDBPyConnection, table: str, df: pd.DataFrame) -> None:
+    con.register("_rule_rows", df)
+    cols = ", ".join(df.columns)
+    con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM _rule_rows")
+    con.unregister("_rule_rows")
 
 
 def rule_data(con: duckdb.DuckDBPyConnection, deadlines: Path = DEADLINES_CSV, weights: Path = WEIGHTS_CSV) -> None:
@@ -58,27 +63,48 @@ WHERE reports.source = lm.url AND year(lm.day) > reports.year AND year(lm.day) <
 """
 
 
-def section_repeats(con: duckdb.DuckDBPyConnection) -> None:
-    """Section 五 (kind `problems`) of each primary report against the agency's primary report of the year before."""
-    pairs = con.execute("""
-        SELECT cur.report_id, prev.report_id, s.kind, s.text, ps.text
-        FROM reports cur
+def section_repeats(con: duckdb.DuckDBPyConnection, scope: Scope | None = None) -> None:
+    """Section 五 (kind `problems`) of each primary report against the agency's primary report of the year before;
+    with a registered `scope`, only of the reports whose year or year before it touched (the others' pairs
+    cannot have changed), their earlier rows and those of reports it deleted replaced."""
+    current = "SELECT report_id, agency_id, year FROM reports WHERE is_primary"
+    if scope is not None:
+        con.execute("CREATE OR REPLACE TEMP TABLE _repeats_scope AS SELECT r.report_id FROM reports r "
+                    "JOIN (SELECT agency_id, year FROM _scope_groups UNION SELECT agency_id, year + 1 FROM _scope_groups) g "
+                    "ON g.agency_id = r.agency_id AND g.year = r.year "
+                    f"UNION {IN_SCOPE}")
+        current += " AND report_id IN (SELECT report_id FROM _repeats_scope)"
+    # the pairs first, then the texts of their sections only: reading a text column costs what it holds
+    pairs = con.execute(f"""
+        SELECT cur.report_id, prev.report_id FROM ({current}) cur
         JOIN reports prev ON prev.agency_id = cur.agency_id AND prev.year = cur.year - 1 AND prev.is_primary
-        JOIN sections s ON s.report_id = cur.report_id AND s.kind = 'problems'
-        JOIN sections ps ON ps.report_id = prev.report_id AND ps.kind = 'problems'
-        WHERE cur.is_primary
     """).fetchall()
-    rows = []
-    for rid, prev, kind, text, prev_text in pairs:
-        score = similarity(text or "", prev_text or "")
-        rows.append((rid, prev, kind, score, repeated(score)))
-    _replace(con, "section_repeats", pd.DataFrame(
-        rows, columns=["report_id", "prev_report_id", "kind", "similarity", "repeated"]).astype(
-        {"similarity": "Float64", "repeated": "boolean"}))
+    texts: dict[str, list[tuple[str, str | None]]] = {}
+    for rid, kind, text in con.execute(
+            "SELECT report_id, kind, text FROM sections WHERE kind = 'problems' AND report_id IN "
+            "(SELECT unnest(?::VARCHAR[]))", [sorted({x for pair in pairs for x in pair})]).fetchall():
+        texts.setdefault(rid, []).append((kind, text))
+    scored = []
+    for rid, prev in pairs:
+        for kind, text in texts.get(rid, ()):
+            for _, prev_text in texts.get(prev, ()):
+                score = similarity(text or "", prev_text or "")
+                scored.append((rid, prev, kind, score, repeated(score)))
+    df = pd.DataFrame(scored, columns=["report_id", "prev_report_id", "kind", "similarity", "repeated"]).astype(
+        {"similarity": "Float64", "repeated": "boolean"})
+    if scope is None:
+        _replace(con, "section_repeats", df)
+        return
+    con.execute("DELETE FROM section_repeats WHERE report_id IN (SELECT report_id FROM _repeats_scope)")
+    con.execute("DROP TABLE _repeats_scope")
+    if len(df):
+        _insert_rows(con, "section_repeats", df)
 
 
-def refresh(con: duckdb.DuckDBPyConnection) -> None:
-    """Everything above, after the agency dimension and the primary reports are known."""
+def refresh(con: duckdb.DuckDBPyConnection, scope: Scope | None = None) -> None:
+    """Everything above, after the agency dimension and the primary reports are known: section repeats of
+    the registered `scope` only when given; the rule data and Last-Modified dates always (both are cheap,
+    and fetches change with crawls, not with loads)."""
     rule_data(con)
     con.execute(LAST_MODIFIED)
-    section_repeats(con)
+    section_repeats(con, scope)

@@ -33,6 +33,7 @@ import pandas as pd
 
 from load import issues, primary, supervision
 from load.agencies import Resolver
+from load.scope import Scope
 
 SCHEMA_SQL = (Path(__file__).parent / "schema.sql").read_text(encoding="utf-8")
 VIEWS_SQL = [p.read_text(encoding="utf-8") for p in sorted((Path(__file__).parent / "views").glob("*.sql"))]
@@ -179,25 +180,69 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict[str, Any
     con.unregister("_rows")
 
 
-def refresh_agencies(con: duckdb.DuckDBPyConnection, resolver: Resolver | None = None) -> None:
+def refresh_agencies(con: duckdb.DuckDBPyConnection, resolver: Resolver | None = None) -> Scope:
     """Rebuild the agency dimension from every report's printed agency name and re-key reports and facts,
-    so that an edited alias file takes effect on all years at the next load."""
+    so that an edited alias file takes effect on all years at the next load. Reads the distinct names (an
+    agency's, not a report's worth of work) and rewrites only the reports whose id changed, whose cells follow
+    them; returns those reports and their agencies' years before and after, which derive again."""
     resolver = resolver or Resolver()
-    names = [n for (n,) in con.execute("SELECT agency FROM reports WHERE agency IS NOT NULL").fetchall()]
+    printed = dict(con.execute("SELECT agency, count(*) FROM reports WHERE agency IS NOT NULL GROUP BY agency "
+                               "ORDER BY agency").fetchall())
     con.execute("DELETE FROM agencies")
-    _insert(con, "agencies", resolver.dimension(names))
-    con.register("_ids", pd.DataFrame([(n, resolver.agency_id(n)) for n in set(names)], columns=["agency", "id"]))
-    con.execute("UPDATE reports SET agency_id = i.id FROM _ids i WHERE reports.agency = i.agency")
-    con.execute("UPDATE facts SET agency_id = r.agency_id FROM reports r "
-                "WHERE facts.report_id = r.report_id AND facts.agency_id IS DISTINCT FROM r.agency_id")
+    _insert(con, "agencies", resolver.dimension(printed))
+    con.register("_ids", pd.DataFrame({"agency": list(printed), "id": [resolver.agency_id(n) for n in printed]},
+                                      dtype="string"))
+    rekeyed = con.execute("SELECT r.report_id, r.agency_id, i.id, r.year FROM reports r JOIN _ids i USING (agency) "
+                          "WHERE r.agency_id IS DISTINCT FROM i.id").fetchall()
+    scope = Scope(report_ids={rid for rid, *_ in rekeyed})
+    scope.add_groups((old, year) for _, old, _, year in rekeyed)
+    scope.add_groups((new, year) for _, _, new, year in rekeyed)
+    if rekeyed:
+        con.register("_rekeyed", pd.DataFrame({"report_id": [r[0] for r in rekeyed]}, dtype="string"))
+        con.execute("UPDATE reports SET agency_id = i.id FROM _ids i WHERE reports.agency = i.agency "
+                    "AND reports.report_id IN (SELECT report_id FROM _rekeyed)")
+        con.execute("UPDATE facts SET agency_id = r.agency_id FROM reports r WHERE facts.report_id = r.report_id "
+                    "AND facts.report_id IN (SELECT report_id FROM _rekeyed)")
+        con.unregister("_rekeyed")
     con.unregister("_ids")
+    return scope
+
+
+# Bumped when a derivation's rules change (load/primary.py, load/supervision.py): a warehouse derived by other
+# rules, or before this marker existed, is derived whole once, then load by load for what each touched.
+DERIVATIONS = 1
+
+
+def derive(con: duckdb.DuckDBPyConnection, resolver: Resolver | None = None, scope: Scope | None = None) -> None:
+    """The agency dimension, primary reports, supervision data and issue tables (inside the caller's
+    transaction): for the reports and agencies' years of `scope`, or for every report when it is None or the
+    warehouse was derived by other rules."""
+    stored = con.execute("SELECT max(version) FROM derivations").fetchone()[0]
+    if stored != DERIVATIONS:
+        scope = None
+    rekeyed = refresh_agencies(con, resolver)
+    if scope is not None:
+        scope.report_ids |= rekeyed.report_ids
+        scope.groups |= rekeyed.groups
+        scope.add_groups(con.execute("SELECT agency_id, year FROM reports WHERE report_id IN "
+                                     "(SELECT unnest(?::VARCHAR[]))", [sorted(scope.report_ids)]).fetchall())
+        with scope.registered(con):
+            primary.mark(con, scope)
+            supervision.refresh(con, scope)
+    else:
+        primary.mark(con)
+        supervision.refresh(con)
+        con.execute("DELETE FROM derivations")
+        con.execute("INSERT INTO derivations VALUES (?)", [DERIVATIONS])
+    issues.refresh(con)
 
 
 class Load:
     """One load into the writer's private copy (see `writing`), fed batch by batch as documents are
     extracted: each report replaces its earlier rows; with `replace_year`, every earlier report of that
     year goes too, except the ids in `keep` (reports of that year the caller found unchanged). `finish`
-    derives the agency dimension and the primary report of each agency and year again.
+    derives the agency dimension and the primary report of each agency and year again, for the agencies'
+    years the load touched (its `scope`): publishing costs what was loaded, not what the warehouse holds.
 
     Each step commits on the private copy: readers see the load whole or not at all anyway (the copy is
     published only after `finish`), and DuckDB holds an uncommitted transaction in memory, so one
@@ -205,7 +250,7 @@ class Load:
 
     def __init__(self, con: duckdb.DuckDBPyConnection, replace_year: int | None = None,
                  resolver: Resolver | None = None, keep: Iterable[str] = (), timings: Timings | None = None) -> None:
-        self.con, self.resolver, self.reports = con, resolver, 0
+        self.con, self.resolver, self.reports, self.scope = con, resolver, 0, Scope()
         self.timings = timings if timings is not None else Timings()
         con.execute("SET threads = 1")  # batches are small; the cores belong to the readers while they come
         # reports already in the warehouse: only these have rows to replace (a delete scans the whole table)
@@ -215,6 +260,7 @@ class Load:
                 con.register("_keep", pd.DataFrame({"report_id": list(keep)}, dtype="string"))
                 stale = (f"SELECT report_id FROM reports WHERE year = {int(replace_year)}"
                          " AND report_id NOT IN (SELECT report_id FROM _keep)")
+                self._forget(stale)
                 _delete_reports(con, stale)
                 con.unregister("_keep")
 
@@ -231,11 +277,13 @@ class Load:
             replaced = [r["report_id"] for r in merged["reports"] if r["report_id"] in self.stored]
             if replaced:
                 self.con.register("_ids", pd.DataFrame({"report_id": replaced}, dtype="string"))
+                self._forget("SELECT report_id FROM _ids")
                 _delete_reports(self.con, "SELECT report_id FROM _ids")
                 self.con.unregister("_ids")
             for t in REPORT_TABLES:
                 _insert(self.con, t, merged[t])
         self.stored.update(r["report_id"] for r in merged["reports"])
+        self.scope.report_ids.update(r["report_id"] for r in merged["reports"])
         self.reports += len(merged["reports"])
         self.timings.load_s += time.perf_counter() - t0
 
@@ -245,19 +293,24 @@ class Load:
         if ids:
             with _transaction(self.con):
                 self.con.register("_gone", pd.DataFrame({"report_id": ids}, dtype="string"))
+                self._forget("SELECT report_id FROM _gone")
                 _delete_reports(self.con, "SELECT report_id FROM _gone")
                 self.con.unregister("_gone")
             self.stored.difference_update(ids)
         return len(ids)
 
+    def _forget(self, ids_sql: str) -> None:
+        """Before these reports are deleted: their ids and agencies' years into the scope (their groups'
+        primary report and section repeats change with them)."""
+        gone = self.con.execute(f"SELECT report_id, agency_id, year FROM reports WHERE report_id IN ({ids_sql})").fetchall()
+        self.scope.gone.update(rid for rid, _, _ in gone)
+        self.scope.add_groups((a, y) for _, a, y in gone)
+
     def finish(self) -> None:
         t0 = time.perf_counter()
         self.con.execute("RESET threads")
         with _transaction(self.con):
-            refresh_agencies(self.con, self.resolver)
-            primary.mark(self.con)
-            supervision.refresh(self.con)
-            issues.refresh(self.con)
+            derive(self.con, self.resolver, self.scope)
             _crash_point()
         self.timings.derive_s += time.perf_counter() - t0
 

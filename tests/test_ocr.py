@@ -79,6 +79,55 @@ def test_ocr_report_pages_point_at_the_scanned_pages(ocr_report):
     assert pages <= {3, 4} and pages
 
 
+def placeholder_page(data: bytes) -> bytes:
+    """A copy of a PDF with one more page that only a picture fills: a grey box with a small crossed-out page
+    icon, what Chromium prints for an image it could not load (the bench mix's prints end on one)."""
+    import pypdfium2 as pdfium
+    from PIL import Image, ImageDraw
+
+    img = Image.new("RGB", (1224, 1584), "white")
+    draw = ImageDraw.Draw(img)
+    draw.rectangle((90, 145, 1130, 455), fill=(221, 221, 221))
+    draw.rectangle((556, 270, 604, 330), outline=(90, 90, 90), width=3)
+    draw.line((566, 310, 594, 310), fill=(90, 90, 90), width=3)
+    out = pdfium.PdfDocument(data)
+    w, h = out[0].get_size()
+    page = out.new_page(w, h)
+    image = pdfium.PdfImage.new(out)
+    image.set_bitmap(pdfium.PdfBitmap.from_pil(img))
+    image.set_matrix(pdfium.PdfMatrix().scale(w, h))
+    page.insert_obj(image)
+    page.gen_content()
+    buf = io.BytesIO()
+    out.save(buf)
+    return buf.getvalue()
+
+
+def test_a_picture_with_nothing_to_read_is_not_ocrd(monkeypatch, text_layer_report):
+    """A page only a text-free picture fills is still a page read as a picture (its confidence is OCR's), but
+    the recogniser is never run on it, and the report reads as it did with OCR run on it."""
+    data = placeholder_page((SAMPLES / PDF).read_bytes())
+    calls = []
+    real = ocr.picture_blocks
+    monkeypatch.setattr(ocr, "picture_blocks", lambda grey, *a: calls.append(grey.shape) or real(grey, *a))
+    report = extract_bytes(data, "placeholder.pdf", "")
+    assert calls == [] and report.ocr_pages == [6]
+    assert report.cells == text_layer_report.cells and report.status == text_layer_report.status
+    monkeypatch.setattr(pictures, "holds_text", lambda grey: True)  # as before: OCR run, nothing found
+    assert extract_bytes(data, "placeholder.pdf", "").cells == report.cells and len(calls) == 1
+
+
+def test_a_scanned_page_holds_text():
+    scan = scanned_pdf((SAMPLES / PDF).read_bytes(), {2})
+    import pypdfium2 as pdfium
+
+    from extract.readers.scanprep import without_seals
+
+    grey = without_seals(pdfium.PdfDocument(scan)[1].render(scale=pictures.SCALE).to_numpy()[..., :3])
+    assert pictures.holds_text(grey)
+    assert not pictures.holds_text(np.full_like(grey, 255))
+
+
 def test_scan_without_ocr_is_a_clear_failure(monkeypatch):
     monkeypatch.setattr(ocr, "available", lambda: False)
     all_images = scanned_pdf((SAMPLES / PDF).read_bytes(), {1, 2, 3, 4, 5}, scale=0.5)

@@ -236,6 +236,12 @@ def align(table: Table, toks: list[Tok], after: bool = False, order: bool = Fals
     one_row = _one_row_lines(table, [toks[v] for v in vals])
     width = max(len(r.cols) for r in table.rows)
     ruled = ruled_rows(table)
+    # digits and blank-row markers of vals[:k], so that a run's are two lookups, not a scan per run length
+    digits_before, blanks_before = [0], [0]
+    for v in vals:
+        digits_before.append(digits_before[-1] + _digits(toks[v]))
+        blanks_before.append(blanks_before[-1] + toks[v].blank_row)
+    keys = [[norm(lbl) for lbl in (r.label, *r.aliases)] for r in table.rows]  # each row's labels, normalised once
 
     def same_line(a: int, b: int) -> bool:
         """Values a and b stand on one line that holds no more values than a row has cells: one row's."""
@@ -252,10 +258,8 @@ def align(table: Table, toks: list[Tok], after: bool = False, order: bool = Fals
         before = text_between(vals[k0 - 1] if k0 else -1, start)[-MAX_TEXT:]
         behind = text_between(end, vals[k1] if k1 < n_vals else len(toks))[:MAX_TEXT]
         inside = text_between(start, end)
-        row = table.rows[i]
         best = 0.0
-        for lbl in (row.label, *row.aliases):
-            key = norm(lbl)
+        for key in keys[i]:
             if after:
                 best = max(best, similarity(key, behind), similarity(key, inside + behind))
             else:
@@ -263,19 +267,25 @@ def align(table: Table, toks: list[Tok], after: bool = False, order: bool = Fals
                            similarity(key, before + inside + behind) - 3)
         return best
 
+    named_other: dict[tuple[int, str], bool] = {}
+
     def names_other(i: int, text: str) -> bool:
-        """`text` names another row of the template, and not row i."""
+        """`text` names another row of the template, and not row i (memoised: asked for each run length)."""
+        if (i, text) not in named_other:
+            named_other[i, text] = _names_other(i, text)
+        return named_other[i, text]
+
+    def _names_other(i: int, text: str) -> bool:
         if len(text) < 4:
             return False
-        own = max(similarity(norm(lbl), text) for lbl in (table.rows[i].label, *table.rows[i].aliases))
+        own = max(similarity(key, text) for key in keys[i])
         if own >= STRONG:
             return False
-        return any(j != i and ((norm(r.label) in text and len(norm(r.label)) >= 4)
-                               or (len(norm(r.label)) >= 2 and text.endswith(norm(r.label))))
-                   for j, r in enumerate(table.rows))
+        return any(j != i and ((key[0] in text and len(key[0]) >= 4) or (len(key[0]) >= 2 and text.endswith(key[0])))
+                   for j, key in enumerate(keys))
 
     def own_label_inside(i: int, text: str) -> bool:
-        return any(len(norm(lbl)) >= 2 and norm(lbl) in text for lbl in (table.rows[i].label, *table.rows[i].aliases))
+        return any(len(key) >= 2 and key in text for key in keys[i])
 
     def labels_other_before(i: int, k: int) -> bool:
         """The token just before value k is a label on its line that names another row than i (on a line
@@ -284,9 +294,9 @@ def align(table: Table, toks: list[Tok], after: bool = False, order: bool = Fals
         if not at or toks[at - 1].value or toks[at - 1].line != toks[at].line or toks[at].line not in one_row:
             return False
         text = labels[at - 1]
-        own = max(similarity(norm(lbl), text) for lbl in (table.rows[i].label, *table.rows[i].aliases))
-        return own < STRONG and any(j != i and max(similarity(norm(lbl), text) for lbl in (r.label, *r.aliases))
-                                    >= STRONG for j, r in enumerate(table.rows))
+        own = max(similarity(key, text) for key in keys[i])
+        return own < STRONG and any(j != i and max(similarity(key, text) for key in row_keys) >= STRONG
+                                    for j, row_keys in enumerate(keys))
 
     def side(k0: int, k1: int, after: bool) -> str:
         """The label text on the side of vals[k0:k1] where this mode looks for the row's label."""
@@ -316,40 +326,44 @@ def align(table: Table, toks: list[Tok], after: bool = False, order: bool = Fals
         if cur - SKIP_ROW > best[m][i + 1][k]:
             best[m][i + 1][k], back[m][i + 1][k] = cur - SKIP_ROW, ("skipr", i, k)
         n = len(table.rows[i].cols)
+        first = toks[vals[k]] if k < n_vals else None
+        other_before = None  # labels_other_before(i, k), the same for every run length: asked once
         for j in range(1, n + 1):
             if k + j > n_vals:
                 break
-            run = [toks[vals[x]] for x in range(k, k + j)]
-            short = pattern is not None and j <= len(pattern) + 1 and n == width \
-                and not any(t.blank_row for t in run)
+            blank_in_run = blanks_before[k + j] > blanks_before[k]
+            digits_in_run = digits_before[k + j] - digits_before[k]
+            short = pattern is not None and j <= len(pattern) + 1 and n == width and not blank_in_run
             # one value more than the pattern's columns: a figure wrapped in its narrow cell ('26' printed
             # '2' over '6'); its digits go to the arithmetic like digits run together
             if short and j > len(pattern) and wrapped_at(k, n) is None:
                 short = False  # then only as any row's values may be read
             fused_short = short and j != len(pattern)
-            if fused_short and sum(_digits(t) for t in run) < len(pattern):
+            if fused_short and digits_in_run < len(pattern):
                 continue
             if short:
                 pass
             elif j < n:
-                if len(run) == 1 and run[0].blank_row:
+                if j == 1 and first.blank_row:
                     pass
-                elif any(t.blank_row for t in run) or sum(_digits(t) for t in run) < n:
+                elif blank_in_run or digits_in_run < n:
                     continue
                 elif j > 1 and table.rows[i].key not in ruled:
                     continue  # values printed apart are cells apart; cutting one, no rule could check
-            elif any(t.blank_row for t in run):
+            elif blank_in_run:
                 continue
             ev = WEAK if order else evidence(i, k, k + j, after)
             if short and ev < WEAK:
                 continue
-            if j < n and not short and not run[0].blank_row and ev < WEAK:
+            if j < n and not short and not first.blank_row and ev < WEAK:
                 continue  # digits are cut by arithmetic only where the row's label says whose they are
             gain = (1.0 if order else max(0.0, (ev - 70.0) / 3.0)) \
-                - (FUSED if (j < n and not short and not run[0].blank_row) or fused_short else 0.0)
+                - (FUSED if (j < n and not short and not first.blank_row) or fused_short else 0.0)
             if not order and names_other(i, side(k, k + j, after)):
                 gain -= 8.0
-            if after and labels_other_before(i, k):
+            if after and other_before is None:
+                other_before = labels_other_before(i, k)
+            if after and other_before:
                 continue  # a label that opens this line names another row: the values after it are its
             if not order and ((k and same_line(k - 1, k)) or (k + j < n_vals and same_line(k + j - 1, k + j))):
                 gain -= MID_LINE

@@ -42,6 +42,8 @@ def strip_enum(text: str) -> str:
         t = t[m.end():].strip()
 
 
+@lru_cache(maxsize=1 << 18)  # the row alignment weighs each label against the same texts beside a value once per
+# row length it tries and per table it tries; a partial ratio costs far more than the lookup
 def similarity(label: str, text: str) -> float:
     """0..100: how well `text` (normalised) contains canonical `label` (normalised)."""
     if not label or not text:

@@ -84,14 +84,18 @@ def read(data: bytes) -> Document:
                 raise ReadError("corrupt PDF: no pages")
             n_chars = 0
             for number, page in enumerate(pdf.pages, start=1):
-                fast.attach(page, number - 1)
-                n_chars += len(page.chars)
-                blocks = _page_blocks(page, number)
-                if ocr.available():  # scans, pictures of tables
-                    pdf_page = fast.doc[number - 1] if fast.doc is not None else None
-                    blocks, read = pictures.with_ocr(page, number, blocks, doc.warnings, pdf_page)
-                    if read:
-                        doc.ocr_pages.append(number)
+                pdf_page = fast.page(number - 1)
+                try:
+                    fast.attach(page, pdf_page)
+                    n_chars += len(page.chars)
+                    blocks = _page_blocks(page, number)
+                    if ocr.available():  # scans, pictures of tables
+                        blocks, read = pictures.with_ocr(page, number, blocks, doc.warnings, pdf_page)
+                        if read:
+                            doc.ocr_pages.append(number)
+                finally:
+                    if pdf_page is not None:
+                        pdf_page.close()
                 for _, block in blocks:
                     last = doc.blocks[-1] if doc.blocks else None
                     if (

@@ -112,16 +112,19 @@ class PdfiumPages:
         except Exception:  # damaged, encrypted…: pdfplumber reports it
             self.doc = None
 
-    def attach(self, page, index: int) -> None:
-        if self.doc is None or index >= len(self.doc) or not plain(page):
+    def page(self, index: int) -> pdfium.PdfPage | None:
+        """Page `index` loaded once for its objects and its pictures (loading parses the content stream);
+        the caller closes it."""
+        return self.doc[index] if self.doc is not None and index < len(self.doc) else None
+
+    @staticmethod
+    def attach(page, pdf_page: pdfium.PdfPage | None) -> None:
+        if pdf_page is None or not plain(page):
             return
-        pdf_page = self.doc[index]
         try:
             page._objects = page_objects(pdf_page, page.page_number, float(page.height), float(page.initial_doctop))
         except Exception:
             pass
-        finally:
-            pdf_page.close()
 
     def __enter__(self) -> PdfiumPages:
         return self

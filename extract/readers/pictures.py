@@ -19,6 +19,10 @@ SCALE = 2.0  # working resolution, 144 dpi: digits ~25 px high, rules a few px t
 MAX_FINE = 3.0  # crops for the recogniser at the picture's own resolution, up to 216 dpi
 MAX_TEXT_CHARS = 5  # a page (or picture) with fewer characters of text layer on it is a scan
 MIN_PICTURE_SHARE = 0.1  # an image covering this share of a page may be a pasted table
+# Ink blobs of a glyph's size (at SCALE: 2–120 px wide, 3–80 px tall) a region needs before OCR is worth its
+# ~0.7 CPU s a page: a short line of text has dozens; a browser's broken-image placeholder, a logo, a rule or
+# a blank back page have a few. Measured on the bench mix, whose Chromium prints end on such a page.
+MIN_GLYPHS = 8
 
 
 def needs_ocr(page) -> bool:
@@ -55,6 +59,18 @@ def scan_regions(page, pictures: list) -> list[tuple[float, float, float, float]
         if len(page.crop(box).chars) < MAX_TEXT_CHARS:  # text drawn over an image: a background, not a picture
             out.append(box)
     return out
+
+
+def holds_text(grey: np.ndarray) -> bool:
+    """Whether a grey region at SCALE has glyph-sized ink enough to hold a line of text or a table's figures:
+    dark strokes against their own surroundings (adaptive threshold, so a grey box or a faint scan's paper
+    is no ink), counted as connected blobs."""
+    import cv2
+
+    ink = cv2.adaptiveThreshold(grey, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 15)
+    _, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    w, h = stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT]
+    return int(((w >= 2) & (w <= 120) & (h >= 3) & (h <= 80)).sum()) >= MIN_GLYPHS
 
 
 def _fine_scale(page, pictures: list) -> float:
@@ -94,6 +110,8 @@ def with_ocr(page, number: int, blocks: list, warnings: list[str],
         f = SCALE / fine_scale
         grey = part if f == 1.0 else cv2.resize(part, (max(1, round(part.shape[1] * f)), max(1, round(part.shape[0] * f))),
                                                 interpolation=cv2.INTER_AREA)
+        if not holds_text(grey):
+            continue  # still a page read as a picture (its text is no text layer's), with nothing on it to read
         out.extend((r[1] + y, b) for y, b in ocr.picture_blocks(grey, part, SCALE, number, warnings))
     out.sort(key=lambda b: b[0])
     return out, True
