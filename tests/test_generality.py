@@ -703,3 +703,21 @@ def test_a_sparse_table_printed_in_spaces_is_read_by_its_columns():
     # the same copy without its positions (spaces squeezed to one) cannot say which columns were blank
     squeezed = read(re.sub(r" {2,}", " ", text), "r.txt")
     assert {k: c.value for k, c in squeezed.cells.items() if k[0] == "requests"} != want
+
+
+def test_a_sparse_table_without_its_blank_cells_is_placed_by_its_arithmetic_and_warned():
+    """pdftotext of a browser print of a sparse table (2019 Shanghai: most cells blank, totals blank on the
+    result rows): each row one line of its figures, blanks gone, so `258 12 1 1` may stand in any four of six
+    columns. The rules are sums inside one column, so they settle no column alone: the first figure is read as
+    自然人 where that column's rules hold with it, a row's last figure as its total where it is the others' sum,
+    a row with no figure left is blank from there, and every figure the rules do not place is left out, warned."""
+    name = "2019_shanghai_szfbgt.html"
+    report = read(_text_copy_without_blank_cells(name), name + ".txt")
+    want = {k: v for k, v in gold_cells(gold(name)).items() if k[0] == "requests"}
+    got = {k: c.value for k, c in report.cells.items() if k[0] == "requests"}
+    assert all(got[k] == want[k] for k in got), {k: (want[k], got[k]) for k in got if got[k] != want[k]}
+    assert len(got) >= 110  # of 161: 自然人, 总计 and the blanks of every row; the figures between, where
+    assert ("requests", "granted", "legal_service_org") not in got  # no rule says which column, stay out
+    assert unwarned(report, {k: v for k, v in want.items() if k not in got}) == []
+    told = {n.row for n in report.notes() if n.table == "requests" and n.code in ("pattern", "ambiguous")}
+    assert {k[1] for k in got} <= told  # every row so read says how, on its own row

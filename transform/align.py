@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from decimal import Decimal
 
 from transform.fused import FusedRun, equations, resolve_fused
+from transform.sparse import place
 from transform.labels import norm, similarity
 from transform.numbers import parse_value
 from transform.report import Cell
@@ -57,6 +59,7 @@ class Placed:
     label: float  # label evidence
     fused: bool = False
     cols: tuple[int, ...] | None = None  # the columns a short row's values stand in (the others blank)
+    sparse: bool = False  # fewer values than cells, in columns only the table's arithmetic can tell
 
 
 @dataclass
@@ -64,6 +67,7 @@ class Alignment:
     placed: list[Placed] = field(default_factory=list)
     skipped_values: list[Tok] = field(default_factory=list)
     score: float = 0.0
+    text: str = ""  # the stream's label text, normalised: which row labels the section prints
 
 
 _FIGURE_LINE = re.compile(r"[+-]?\d+(?:\.\d+)?(?:\s|$)")
@@ -220,7 +224,7 @@ def _digits(tok: Tok) -> int:
 
 
 def align(table: Table, toks: list[Tok], after: bool = False, order: bool = False,
-          pattern: tuple[int, ...] | None = None, switch: bool = False) -> Alignment:
+          pattern: tuple[int, ...] | None = None, switch: bool = False, sparse: bool = False) -> Alignment:
     """The best placement of the template rows of `table` over the value tokens of `toks`, each row's
     label looked for before its values (or, with `after`, behind them: some copies print it so).
     With `order`, labels are not looked for at all: the values fill the rows in the template's order,
@@ -229,7 +233,9 @@ def align(table: Table, toks: list[Tok], after: bool = False, order: bool = Fals
     may print only the values of those columns, the others left blank (a copy that dropped blank cells).
     With `switch`, each row's label may stand on either side, a change of side costing SWITCH: a copy whose
     layout changes inside the table (markitdown of a PDF: labels before their values, then, past a
-    page's grid, after them)."""
+    page's grid, after them). With `sparse`, a row whose label is found may print fewer values than it has
+    cells, each row its own columns (a copy that dropped a sparse table's blank cells): `transform.sparse`
+    places them by the table's arithmetic."""
     vals = [i for i, t in enumerate(toks) if t.value]
     labels = [norm(t.text) if not t.value else "" for t in toks]
     n_rows, n_vals = len(table.rows), len(vals)
@@ -334,6 +340,8 @@ def align(table: Table, toks: list[Tok], after: bool = False, order: bool = Fals
             blank_in_run = blanks_before[k + j] > blanks_before[k]
             digits_in_run = digits_before[k + j] - digits_before[k]
             short = pattern is not None and j <= len(pattern) + 1 and n == width and not blank_in_run
+            # with `sparse`, a row may print any number of its cells, which ones for the arithmetic to say
+            spread = sparse and j < n and n == width and not blank_in_run and not first.blank_row
             # one value more than the pattern's columns: a figure wrapped in its narrow cell ('26' printed
             # '2' over '6'); its digits go to the arithmetic like digits run together
             if short and j > len(pattern) and wrapped_at(k, n) is None:
@@ -341,7 +349,7 @@ def align(table: Table, toks: list[Tok], after: bool = False, order: bool = Fals
             fused_short = short and j != len(pattern)
             if fused_short and digits_in_run < len(pattern):
                 continue
-            if short:
+            if short or spread:
                 pass
             elif j < n:
                 if j == 1 and first.blank_row:
@@ -353,12 +361,12 @@ def align(table: Table, toks: list[Tok], after: bool = False, order: bool = Fals
             elif blank_in_run:
                 continue
             ev = WEAK if order else evidence(i, k, k + j, after)
-            if short and ev < WEAK:
+            if (short or spread) and ev < WEAK:
                 continue
             if j < n and not short and not first.blank_row and ev < WEAK:
                 continue  # digits are cut by arithmetic only where the row's label says whose they are
             gain = (1.0 if order else max(0.0, (ev - 70.0) / 3.0)) \
-                - (FUSED if (j < n and not short and not first.blank_row) or fused_short else 0.0)
+                - (FUSED if (j < n and not short and not spread and not first.blank_row) or fused_short else 0.0)
             if not order and names_other(i, side(k, k + j, after)):
                 gain -= 8.0
             if after and other_before is None:
@@ -366,6 +374,8 @@ def align(table: Table, toks: list[Tok], after: bool = False, order: bool = Fals
             if after and other_before:
                 continue  # a label that opens this line names another row: the values after it are its
             if not order and ((k and same_line(k - 1, k)) or (k + j < n_vals and same_line(k + j - 1, k + j))):
+                if spread:
+                    continue  # a row printing only some cells prints them on its line: the line's values are its
                 gain -= MID_LINE
             if not order and j > 1 and own_label_inside(i, text_between(vals[k], vals[k + j - 1])):
                 continue  # values before the row's own label are another row's
@@ -376,7 +386,7 @@ def align(table: Table, toks: list[Tok], after: bool = False, order: bool = Fals
             score = cur + gain
             if score > best[m][i + 1][k + j]:
                 best[m][i + 1][k + j] = score
-                back[m][i + 1][k + j] = ("row", i, k, j, ev, short, fused_short)
+                back[m][i + 1][k + j] = ("row", i, k, j, ev, short, fused_short, spread)
 
     NEG = float("-inf")
     modes = (False, True) if switch else (after,)
@@ -394,7 +404,7 @@ def align(table: Table, toks: list[Tok], after: bool = False, order: bool = Fals
             for m, aft in enumerate(modes):
                 moves(m, aft, i, k)
     m = max(range(len(modes)), key=lambda m: best[m][n_rows][n_vals])
-    out = Alignment(score=best[m][n_rows][n_vals])
+    out = Alignment(score=best[m][n_rows][n_vals], text="".join(labels))
     i, k = n_rows, n_vals
     while (i, k) != (0, 0):
         step = back[m][i][k]
@@ -408,13 +418,13 @@ def align(table: Table, toks: list[Tok], after: bool = False, order: bool = Fals
         elif step[0] == "skipr":
             i, k = step[1], step[2]
         else:
-            _, r, k0, j, ev, short, fused_short = step
+            _, r, k0, j, ev, short, fused_short, spread = step
             run = [toks[vals[x]] for x in range(k0, k0 + j)]
             n = len(table.rows[r].cols)
             if short and j > len(pattern):
                 run = wrapped_at(k0, n) or run
-            out.placed.append(Placed(r, run, ev, fused=(j < n and not short and not run[0].blank_row) or fused_short,
-                                     cols=pattern if short else None))
+            out.placed.append(Placed(r, run, ev, fused=(j < n and not short and not spread and not run[0].blank_row)
+                                     or fused_short, cols=pattern if short else None, sparse=spread))
             i, k = r, k0
     out.placed.reverse()
     out.skipped_values.reverse()
@@ -574,7 +584,9 @@ def fill(report, table: Table, alignment: Alignment, hints: dict | None = None, 
     placed = set()
     split = _split_lines(table, alignment)
     beside_gap = _beside_gaps(table, alignment)
-    patterned = any(p.cols is not None for p in alignment.placed)  # a copy that dropped its blank cells
+    # a copy that dropped its blank cells
+    patterned = any(p.cols is not None or p.sparse for p in alignment.placed)
+    spread: dict[str, Placed] = {}
     for p in alignment.placed:
         row = table.rows[p.row]
         placed.add(row.key)
@@ -591,7 +603,9 @@ def fill(report, table: Table, alignment: Alignment, hints: dict | None = None, 
                             "other rows' in one cell beside a figure: which of them printed it is not certain",
                             "placed")
             continue
-        if p.cols is not None:
+        if p.sparse:
+            spread[row.key] = p
+        elif p.cols is not None:
             if run := _fill_short(report, table, row, p):
                 pending.append(run)
         elif p.fused:
@@ -603,7 +617,7 @@ def fill(report, table: Table, alignment: Alignment, hints: dict | None = None, 
                     report.warn(table.key, row.key, col, f"unreadable cell {tok.text!r}", "unreadable")
                     continue
                 report.cells[(table.key, row.key, col)] = Cell(v.value, v.status, tok.text, tok.page, "text")
-        if patterned and p.cols is None and not p.toks[0].blank_row:
+        if patterned and p.cols is None and not p.sparse and not p.toks[0].blank_row:
             report.warn(table.key, row.key, "", f"reads {len(p.toks)} values where the table's other rows print "
                         "only some columns: they may be several rows' values", "crowded")
         if p.row in beside_gap:
@@ -612,6 +626,8 @@ def fill(report, table: Table, alignment: Alignment, hints: dict | None = None, 
         if p.label < WEAK or order:
             report.warn(table.key, row.key, "", f"row label not found beside its values "
                         f"({' | '.join(t.text for t in p.toks)}); placed by the order of the table", "placed")
+    if spread:
+        placed |= _fill_sparse(report, table, alignment, spread)
     if pending:
         resolve_fused(report, table, pending, hints)
     for row in table.rows:
@@ -620,3 +636,44 @@ def fill(report, table: Table, alignment: Alignment, hints: dict | None = None, 
     if alignment.skipped_values:
         report.warn(table.key, "", "", "values between the rows not placed: "
                     + " | ".join(t.text for t in alignment.skipped_values[:8]), "extra")
+
+
+def _fill_sparse(report, table: Table, alignment: Alignment, spread: dict[str, Placed]) -> set[str]:
+    """Rows printing fewer figures than cells, each in columns of its own: `transform.sparse` places what the
+    table's arithmetic settles; every such row says how it was read, and what is not settled is left out.
+    Rows whose label is printed with no figure are blank. The rows read blank so."""
+    fixed = {(r, c): Decimal(str(cell.value or 0)) for (t, r, c), cell in report.cells.items() if t == table.key}
+    found = {p.row for p in alignment.placed}
+    # a row the alignment found no figure for, in a table that dropped its blank cells, printed none: blank
+    # for the rules (its cells stay unread, said so by its own warning)
+    fixed.update({(r.key, c): Decimal(0) for n, r in enumerate(table.rows) if n not in found for c in r.cols})
+    cells, open_rows = place(table, {key: [t.text for t in p.toks] for key, p in spread.items()}, fixed)
+    page = next(iter(spread.values())).toks[0].page
+    blank: set[str] = set()
+    for n, row in enumerate(table.rows):
+        if n not in found and any(len(k := norm(lbl)) >= 4 and k in alignment.text for lbl in (row.label, *row.aliases)):
+            for col in row.cols:
+                report.cells[(table.key, row.key, col)] = Cell(None, "blank", "", page, "moved")
+            found.add(n)
+            blank.add(row.key)
+            report.warn(table.key, row.key, "", "its label is printed with no figure beside it: read as blank, "
+                        "as the table's other rows dropped their blank cells", "pattern")
+    for key, p in spread.items():
+        row = next(r for r in table.rows if r.key == key)
+        for col in row.cols:
+            if (key, col) not in cells:
+                continue
+            raw = cells[(key, col)]
+            v = parse_value(raw)
+            if v is not None:
+                report.cells[(table.key, key, col)] = Cell(v.value, v.status, raw, p.toks[0].page, "moved")
+        figures = " | ".join(t.text for t in p.toks)
+        if key in open_rows:
+            report.warn(table.key, key, "", f"prints {len(p.toks)} of {len(row.cols)} values ({figures}); which "
+                        f"columns they stand in from {open_rows[key]} on, the table's arithmetic does not settle; "
+                        "those cells left out", "ambiguous")
+        else:
+            names = ", ".join(c for c in row.cols if cells.get((key, c)))
+            report.warn(table.key, key, "", f"prints {len(p.toks)} of {len(row.cols)} values ({figures}); read as "
+                        f"{names}, the other columns blank, as the table's arithmetic column by column shows", "pattern")
+    return blank

@@ -19,7 +19,7 @@ from transform.report import Cell, Report
 from transform.fused import FusedRun, equations, prose_hints, resolve_fused
 from transform.moved import NotedValue, noted_values, put_back
 from transform.tokens import Segment, text_segments
-from transform.align import align, column_major, fill, short_patterns, stream
+from transform.align import WEAK, align, column_major, fill, short_patterns, stream
 from transform.columns import read_grid
 from transform.furniture import without_furniture
 from transform.schema import (
@@ -506,11 +506,20 @@ def parse(doc: Document, source: str = "", sha256: str = "") -> Report:
             by_stream = Report(source)
             fill(by_stream, table, align(table, tokens, switch=True), hints)
             candidates.append(by_stream)
-        for pattern in short_patterns(table, tokens) if key == "requests" and _ill_fitting(candidates, table) else ():
+        ill = key == "requests" and _ill_fitting(candidates, table)
+        for pattern in short_patterns(table, tokens) if ill else ():
             for after in (False, True):
                 by_pattern = Report(source)
                 fill(by_pattern, table, align(table, tokens, after, pattern=pattern), hints)
                 candidates.append(by_pattern)
+        for after in (False, True) if ill else ():  # each row its own columns, for the arithmetic to place
+            spread = align(table, tokens, after, sparse=True)
+            if spread.skipped_values or any(p.label < WEAK and not p.toks[0].blank_row for p in spread.placed):
+                continue  # figures it cannot place, or rows not beside their labels: its blanks would be claims
+                # it cannot back
+            by_sparse = Report(source)
+            fill(by_sparse, table, spread, hints)
+            candidates.append(by_sparse)
         if key != "active":  # by order alone only where arithmetic can vouch for it, and only if it does
             width = max(len(r.cols) for r in table.rows) if key == "requests" else 5
             for toks in (tokens, column_major(tokens, width)):
