@@ -23,13 +23,16 @@ class Grid:
     repeats a merged cell started in an earlier row or column (so the parser can
     tell a repeated group label from a printed one). `hspans[i][j]` is True where
     cell j repeats the cell to its left because it was merged across columns
-    (a colspan): one printed value, not several.
+    (a colspan): one printed value, not several. `choices[(i, j)]` are the readings OCR could not tell
+    apart for cell j of row i, `rows[i][j]` first: the parser lets the table's arithmetic choose among
+    them (transform/parse.py `_by_arithmetic`), and warns on the cell whatever it chooses.
     """
 
     rows: list[list[str]]
     pages: list[int] = field(default_factory=list)
     spans: list[list[bool]] = field(default_factory=list)
     hspans: list[list[bool]] = field(default_factory=list)
+    choices: dict[tuple[int, int], tuple[str, ...]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not self.pages:
@@ -38,6 +41,15 @@ class Grid:
             self.spans = [[False] * len(r) for r in self.rows]
         if not self.hspans:
             self.hspans = [[False] * len(r) for r in self.rows]
+
+    def extend(self, other: "Grid") -> None:
+        """`other`'s rows appended (a table continued on the next page), its choices moved down with them."""
+        offset = len(self.rows)
+        self.choices.update({(i + offset, j): alts for (i, j), alts in other.choices.items()})
+        self.rows.extend(other.rows)
+        self.pages.extend(other.pages)
+        self.spans.extend(other.spans)
+        self.hspans.extend(other.hspans)
 
     def printed(self, i: int) -> list[str]:
         """Row i with colspan repeats removed: each printed cell once."""

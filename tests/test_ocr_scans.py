@@ -9,6 +9,8 @@ The pieces are tested on pictures drawn here: seals out, figures read as figures
 from __future__ import annotations
 
 import os
+import re
+import shutil
 import sys
 
 import numpy as np
@@ -60,3 +62,72 @@ def test_ocr_confusions_in_a_figure_are_undone(read, figure):
 @pytest.mark.parametrize("read", ["自然人", "Ol法", "", "..", "合计"])
 def test_text_is_no_figure(read):
     assert ocr.as_figure(read) is None
+
+
+SPARSE = "2019_shanghai_szfbgt.html"  # a 2019 report whose tables leave most cells blank
+
+
+def _figure_rows(doc) -> list[list[str]]:
+    """Each grid row's figures in print order, rows without one left out: what a reading must reproduce."""
+    from extract.document import Grid
+    from transform.numbers import parse_value
+
+    out = []
+    for block in doc.blocks:
+        if isinstance(block, Grid):
+            for i in range(len(block.rows)):
+                figures = [c.strip() for c in block.printed(i) if (v := parse_value(c)) is not None and v.status == "number"]
+                if figures:
+                    out.append(figures)
+    return out
+
+
+@pytest.mark.skipif(shutil.which("chromium") is None and os.environ.get("CI") != "true", reason="chromium not installed")
+def test_the_tables_of_a_sparse_html_report_scanned_at_150_dpi_read_every_figure_as_printed(tmp_path):
+    """The corpus report's own tables, printed by Chromium (each cell its own border: the rules break for a
+    pixel where they cross) and scanned at 150 dpi: a figure set flush against its cell's left rule (`8`, cut
+    at the cell's inset it reads `3`), a narrow cell's rule between two crossings (lost, the `8` joined the
+    header above it), rows of `0` the recogniser takes for `o` — every figure comes back as printed, and
+    nothing is left unread."""
+    from bench.variants.convert import chromium_pdf
+    from bench.variants.scans import make_scan
+    from extract.readers import read_document
+
+    html = (SAMPLES / SPARSE).read_text(encoding="utf-8")
+    tables = re.search(r"<table.*</table>", html, re.S | re.I)[0]  # the tables and the headings between them
+    page = tmp_path / "tables.html"
+    page.write_text(f"<html><head><meta charset='utf-8'></head><body>{tables}</body></html>", encoding="utf-8")
+    printed = read_document(page.read_bytes(), page.name)
+    scan = make_scan(chromium_pdf(page, tmp_path), tmp_path / "scan.pdf", dpi=150)
+    read = read_document(scan.read_bytes(), scan.name)
+    assert read.ocr_pages
+    assert _figure_rows(read) == _figure_rows(printed)
+    assert not any(ocr.UNREAD in c for b in read.blocks if hasattr(b, "rows") for r in b.rows for c in r)
+
+
+def test_a_zero_the_recogniser_reads_as_a_letter_decodes_as_a_figure():
+    """Over the figure alphabet, o/O/D count for 0 and l/I/| for 1: a crop the recogniser is sure shows `o`
+    has next to no score left for `0` itself, and would decode as nothing."""
+    chars = ocr._engine().text_rec.postprocess_op.character
+    index = ocr._figure_index()
+    steps = np.zeros((6, len(chars)), np.float32)
+    steps[:, 0] = 1.0  # blank
+    steps[1, 0], steps[1, chars.index("o")], steps[1, chars.index("0")] = 0.0, 0.97, 0.01
+    steps[3, 0], steps[3, chars.index("l")], steps[3, chars.index("1")] = 0.0, 0.9, 0.02
+    text, _, _ = ocr._decode(steps, chars)
+    figure, score, _ = ocr._decode(ocr._figure_probs(steps, index), chars, index)
+    assert (text, figure) == ("ol", "01") and score > 0.9
+
+
+def test_a_doubtful_figure_keeps_the_recognisers_second_choice():
+    """The runner-up reading: the second likeliest figure at the least sure step (a worn `8` read `3`)."""
+    chars = ocr._engine().text_rec.postprocess_op.character
+    index = ocr._figure_index()
+    steps = np.zeros((4, len(chars)), np.float32)
+    steps[:, 0] = 1.0
+    steps[0, 0], steps[0, chars.index("1")] = 0.0, 1.0
+    steps[2, 0], steps[2, chars.index("3")], steps[2, chars.index("8")] = 0.0, 0.55, 0.4
+    figure, _, runner_up = ocr._decode(ocr._figure_probs(steps, index), chars, index)
+    assert (figure, runner_up) == ("13", "18")
+    steps[2, chars.index("8")] = 0.0  # nothing else considered: no runner-up
+    assert ocr._decode(ocr._figure_probs(steps, index), chars, index)[2] == ""

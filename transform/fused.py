@@ -435,3 +435,16 @@ def _joint(
     except _TooMany:
         return None
     return seen or None
+
+
+def arithmetic(reading: Report, table: Table) -> tuple[int, int]:
+    """How many of the table's own rules (R1–R4) hold, and how many fail, over the cells read."""
+    values = {(r, c): cell.value or 0 for (t, r, c), cell in reading.cells.items() if t == table.key}
+    holds = fails = 0
+    for lhs, rhs in equations(table):
+        if all(k in values for k in lhs + rhs):
+            if abs(sum(values[k] for k in lhs) - sum(values[k] for k in rhs)) < 1e-6:
+                holds += 1
+            else:
+                fails += 1
+    return holds, fails

@@ -16,7 +16,8 @@ from transform.labels import nfkc, norm, similarity, starts_label
 from transform.numbers import merged_figures, parse_value, side_by_side
 from transform.notes import Note
 from transform.report import Cell, Report
-from transform.fused import FusedRun, equations, prose_hints, resolve_fused
+from transform.choices import by_arithmetic
+from transform.fused import FusedRun, arithmetic, equations, prose_hints, resolve_fused
 from transform.moved import NotedValue, noted_values, put_back
 from transform.tokens import Segment, text_segments
 from transform.align import WEAK, align, column_major, fill, short_patterns, stream
@@ -29,8 +30,8 @@ from transform.schema import (
 SECTION_OF = {"二": "active", "三": "requests", "四": "review_litigation", "五": "problems", "六": "other"}
 _HEADING = re.compile(
     r"(?<![第十])(?P<n>[二三四五六])\s*[、.．]\s*"  # copies run headings on: '…667三、收到', '…情况三、收到'
-    r"(?=主动公开|收到和处理|[^。；\s]{0,16}行政\S?复议|[^。；\s]{0,12}存在的主要问题|其他需要报告)"
-)
+    r"(?=主动公\S|收到和处理|[^。；\s]{0,16}行政\S?复议|[^。；\s]{0,12}存在的主要问题|其他需要报告)"
+)  # 主动公\S: a scan's 开 is often read 并, and no other heading starts 主动公
 MATCH_MIN = 85.0
 LOOKAHEAD = 6
 
@@ -478,69 +479,81 @@ def parse(doc: Document, source: str = "", sha256: str = "") -> Report:
         tables["requests"] = REQUESTS_OTHER_AS_ONE
     hints = prose_hints(body)
     for key, table in tables.items():
-        content = sections.get(key, [])
-        segs = segments(content)
-        if not segs:
+        if not segments(sections.get(key, [])):
             report.warn(key, "", "", "section not found", "not_found")
             for row in table.rows:  # each absent figure says so where an analyst looks for it
                 report.warn(key, row.key, "", "not read: the table's section was not found", "not_found")
             continue
-        by_rows = Report(source)
-        if key == "review_litigation":
-            map_review(by_rows, table, segs)
-        else:
-            map_rows(by_rows, table, segs, hints, noted_values(content))
-        candidates = [by_rows]
-        grid_rows = [(item, page) for item, page in grids.get(key, []) if isinstance(item, list)]
-        by_header = Report(source) if grid_rows else None
-        if by_header is not None and read_grid(by_header, table, grid_rows):
-            candidates.append(by_header)
-        else:
-            by_header = None
-        layout_rows = [(item, page) for item, page in layout.get(key, []) if isinstance(item, list)]
-        by_layout = Report(source)
-        if layout_rows and read_grid(by_layout, table, layout_rows):
-            candidates.append(by_layout)
-        tokens = stream(content, table.counts, [norm(r.label) for r in table.rows])
-        if not _header_names_rows(table, tokens):
-            by_stream = Report(source)
-            fill(by_stream, table, align(table, tokens, switch=True), hints)
-            candidates.append(by_stream)
-        ill = key == "requests" and _ill_fitting(candidates, table)
-        for pattern in short_patterns(table, tokens) if ill else ():
-            for after in (False, True):
-                by_pattern = Report(source)
-                fill(by_pattern, table, align(table, tokens, after, pattern=pattern), hints)
-                candidates.append(by_pattern)
-        for after in (False, True) if ill else ():  # each row its own columns, for the arithmetic to place
-            spread = align(table, tokens, after, sparse=True)
-            if spread.skipped_values or any(p.label < WEAK and not p.toks[0].blank_row for p in spread.placed):
-                continue  # figures it cannot place, or rows not beside their labels: its blanks would be claims
-                # it cannot back
-            by_sparse = Report(source)
-            fill(by_sparse, table, spread, hints)
-            candidates.append(by_sparse)
-        if key != "active":  # by order alone only where arithmetic can vouch for it, and only if it does
-            width = max(len(r.cols) for r in table.rows) if key == "requests" else 5
-            for toks in (tokens, column_major(tokens, width)):
-                if toks is None:
-                    continue
-                by_order = Report(source)
-                fill(by_order, table, align(table, toks, order=True), hints, order=True)
-                holds, fails = arithmetic(by_order, table)
-                if holds and not fails:
-                    candidates.append(by_order)
-        chosen = max(candidates, key=lambda r: reading_quality(r, table))
-        if key == "requests" and by_header is not None and by_rows is chosen:
-            _warn_disagreeing(chosen, by_header, table)
-        if not equations(table):
-            _warn_rival(chosen, candidates, table)
-        _warn_unread(chosen, table)
+        chosen = _read_table(table, sections, grids, layout, hints, source)
+        if doc.ocr_pages:
+            chosen = by_arithmetic(doc, table, chosen, lambda d, t=table: _read_table(
+                t, split_sections(d), split_sections(d, full=True), {}, hints, source))
         report.cells.update(chosen.cells)
         report.warnings.extend(chosen.warnings)
     if not report.cells:
         report.error = "no standard tables found"
     return report
+
+
+def _read_table(table: Table, sections: dict, grids: dict, layout: dict, hints: dict, source: str) -> Report:
+    """One table read every way the section's content allows (row by row, by the header's positions, by the
+    character columns of a table printed in spaces (`layout`), as a stream aligned to the template, by order
+    where arithmetic vouches), the best reading kept and warned."""
+    key = table.key
+    content = sections.get(key, [])
+    segs = segments(content)
+    by_rows = Report(source)
+    if key == "review_litigation":
+        map_review(by_rows, table, segs)
+    else:
+        map_rows(by_rows, table, segs, hints, noted_values(content))
+    candidates = [by_rows]
+    grid_rows = [(item, page) for item, page in grids.get(key, []) if isinstance(item, list)]
+    by_header = Report(source) if grid_rows else None
+    if by_header is not None and read_grid(by_header, table, grid_rows):
+        candidates.append(by_header)
+    else:
+        by_header = None
+    layout_rows = [(item, page) for item, page in layout.get(key, []) if isinstance(item, list)]
+    by_layout = Report(source)
+    if layout_rows and read_grid(by_layout, table, layout_rows):
+        candidates.append(by_layout)
+    tokens = stream(content, table.counts, [norm(r.label) for r in table.rows])
+    if not _header_names_rows(table, tokens):
+        by_stream = Report(source)
+        fill(by_stream, table, align(table, tokens, switch=True), hints)
+        candidates.append(by_stream)
+    ill = key == "requests" and _ill_fitting(candidates, table)
+    for pattern in short_patterns(table, tokens) if ill else ():
+        for after in (False, True):
+            by_pattern = Report(source)
+            fill(by_pattern, table, align(table, tokens, after, pattern=pattern), hints)
+            candidates.append(by_pattern)
+    for after in (False, True) if ill else ():  # each row its own columns, for the arithmetic to place
+        spread = align(table, tokens, after, sparse=True)
+        if spread.skipped_values or any(p.label < WEAK and not p.toks[0].blank_row for p in spread.placed):
+            continue  # figures it cannot place, or rows not beside their labels: its blanks would be claims
+            # it cannot back
+        by_sparse = Report(source)
+        fill(by_sparse, table, spread, hints)
+        candidates.append(by_sparse)
+    if key != "active":  # by order alone only where arithmetic can vouch for it, and only if it does
+        width = max(len(r.cols) for r in table.rows) if key == "requests" else 5
+        for toks in (tokens, column_major(tokens, width)):
+            if toks is None:
+                continue
+            by_order = Report(source)
+            fill(by_order, table, align(table, toks, order=True), hints, order=True)
+            holds, fails = arithmetic(by_order, table)
+            if holds and not fails:
+                candidates.append(by_order)
+    chosen = max(candidates, key=lambda r: reading_quality(r, table))
+    if key == "requests" and by_header is not None and by_rows is chosen:
+        _warn_disagreeing(chosen, by_header, table)
+    if not equations(table):
+        _warn_rival(chosen, candidates, table)
+    _warn_unread(chosen, table)
+    return chosen
 
 
 def _warn_disagreeing(chosen: Report, by_header: Report, table: Table) -> None:
@@ -616,16 +629,3 @@ def reading_quality(reading: Report, table: Table) -> tuple[int, int, int]:
     holds, fails = arithmetic(reading, table)
     misfits = len({(n.row, n.col if n.code == "extra" else "") for n in reading.notes() if n.code in MISFITS})
     return holds - fails - misfits, sum(1 for k in reading.cells if k[0] == table.key), -len(reading.warnings)
-
-
-def arithmetic(reading: Report, table: Table) -> tuple[int, int]:
-    """How many of the table's own rules (R1–R4) hold, and how many fail, over the cells read."""
-    values = {(r, c): cell.value or 0 for (t, r, c), cell in reading.cells.items() if t == table.key}
-    holds = fails = 0
-    for lhs, rhs in equations(table):
-        if all(k in values for k in lhs + rhs):
-            if abs(sum(values[k] for k in lhs) - sum(values[k] for k in rhs)) < 1e-6:
-                holds += 1
-            else:
-                fails += 1
-    return holds, fails

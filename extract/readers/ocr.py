@@ -35,12 +35,14 @@ from extract.readers.scanprep import level, skew_angle
 MIN_SCORE = 0.3  # recognition below this is noise
 SURE_SCORE = 0.95  # a figure read below this is read again at twice the resolution
 LOW_SCORE = 0.8  # a figure finally read below this is kept but warned about
+RUNNER_UP = 0.02  # a second choice at a step scored below this is no reading the recogniser considered
 BATCH = 16  # crops per recogniser call (sorted by width, so a batch pads little)
 MIN_RATIO = 2.0  # a crop narrower than twice its height is padded to that, not to PP-OCR's 320×48: a cell of
 # one or two digits costs a fifth of a text line (the recogniser's cost goes with its input's width)
 PAD = 4  # px of white around a crop (at working resolution)
 FIGURE_CHARS = "0123456789./—-"
-FAINT = 225  # a column of a cell this dark on average (paper ~250) is what is left of a rule
+FAINT = 225  # a column of a cell this dark (paper ~250) down nearly its whole height is what is left of a rule
+RULE_SHARE = 0.9  # of the cell's height: a figure crossing the column is as dark, but over its own height only
 UNREAD = "?"  # the text of a cell OCR could not read: the parser warns on the cell ("unreadable cell '?'")
 _LOOKALIKES = str.maketrans("oODlI|", "000111")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -72,6 +74,7 @@ class Reading:
     score: float
     figure: str  # over FIGURE_CHARS
     figure_score: float
+    runner_up: str = ""  # the figure reading with its least sure character the recogniser's second choice
 
 
 @lru_cache(maxsize=1)
@@ -80,18 +83,55 @@ def _figure_index() -> np.ndarray:
     return np.array([0] + [i for i, c in enumerate(chars) if c in FIGURE_CHARS])
 
 
-def _decode(steps: np.ndarray, chars: list[str], index: np.ndarray | None = None) -> tuple[str, float]:
-    """CTC decoding of one crop's (steps × alphabet) scores, over `index` (a sub-alphabet, blank first) if given."""
-    probs = steps if index is None else steps[:, index]
+@lru_cache(maxsize=1)
+def _lookalikes() -> list[tuple[int, list[int]]]:
+    """(position in the figure alphabet, ids of the letters mistaken for that figure): o/O/D for 0, l/I/| for 1."""
+    chars = _engine().text_rec.postprocess_op.character
+    index = list(_figure_index())
+    out = []
+    for figure, letters in (("0", "oOD"), ("1", "lI|")):
+        ids = [chars.index(c) for c in letters if c in chars]
+        if figure in chars and ids:
+            out.append((index.index(chars.index(figure)), ids))
+    return out
+
+
+def _figure_probs(steps: np.ndarray, index: np.ndarray) -> np.ndarray:
+    """One crop's scores over the figure alphabet (blank first), a letter a figure is mistaken for counting
+    for that figure: a `0` the recogniser is sure is `o` has next to no score left for `0` itself, and
+    would decode as blank."""
+    probs = steps[:, index].copy()
+    for pos, ids in _lookalikes():
+        probs[:, pos] += steps[:, ids].sum(axis=1)
+    return probs
+
+
+def _decode(probs: np.ndarray, chars: list[str], index: np.ndarray | None = None) -> tuple[str, float, str]:
+    """CTC decoding of one crop's (steps × alphabet) scores, `index` naming the alphabet's characters when
+    `probs` covers a sub-alphabet (blank first). Over a sub-alphabet also the runner-up: the reading with
+    the second likeliest character at its least sure step, the other figure a recogniser in doubt saw (`3`
+    for a worn `8`), or ''."""
     best = probs.argmax(axis=1)
     ids = best if index is None else index[best]
-    out, scores, prev = [], [], -1
+    out, scores, steps, prev = [], [], [], -1
     for t, i in enumerate(ids):
         if i != 0 and i != prev:
             out.append(chars[i])
             scores.append(probs[t, best[t]])
+            steps.append(t)
         prev = i
-    return "".join(out).strip(), float(np.mean(scores)) if scores else 0.0
+    text = "".join(out)
+    runner_up = ""
+    if scores and index is not None:
+        weak = int(np.argmin(scores))
+        row = probs[steps[weak]].copy()
+        row[[0, best[steps[weak]]]] = -1.0
+        second = int(row.argmax())
+        if row[second] >= RUNNER_UP:
+            alt = list(out)
+            alt[weak] = chars[index[second]]
+            runner_up = "".join(alt).strip()
+    return text.strip(), float(np.mean(scores)) if scores else 0.0, runner_up
 
 
 def recognise(crops: list[np.ndarray]) -> list[Reading]:
@@ -109,7 +149,8 @@ def recognise(crops: list[np.ndarray]) -> list[Reading]:
         norm = np.concatenate([rec.resize_norm_img(np.repeat(c[..., None], 3, axis=2), ratio)[None] for c in batch])
         preds = rec.session(norm.astype(np.float32))[0]
         for k, steps in zip(order[start:start + BATCH], preds):
-            out[k] = Reading(*_decode(steps, chars), *_decode(steps, chars, index))
+            text, score, _ = _decode(steps, chars)
+            out[k] = Reading(text, score, *_decode(_figure_probs(steps, index), chars, index))
     return out  # type: ignore[return-value]
 
 
@@ -171,8 +212,23 @@ def _ink_lines(grey: np.ndarray, box: tuple[int, int, int, int]) -> list[tuple[i
     for a, b in merged:
         cols = np.flatnonzero(inner[a:b + 1].sum(axis=0) > 0)
         if (b - a + 1) * len(cols) >= 6:
-            out.append((x0 + 2 + int(cols[0]), y0 + 2 + a, x0 + 3 + int(cols[-1]), y0 + 3 + b))
+            left = _to_edge(grey, y0 + 2 + a, y0 + 3 + b, x0 + 2 + int(cols[0]), x0, -1)
+            right = _to_edge(grey, y0 + 2 + a, y0 + 3 + b, x0 + 3 + int(cols[-1]), x1, 1)
+            out.append((left, y0 + 2 + a, right, y0 + 3 + b))
     return out
+
+
+def _to_edge(grey: np.ndarray, top: int, bottom: int, x: int, edge: int, step: int) -> int:
+    """A line's side moved out over the cell's 2-px inset while its ink goes on there: a figure set flush
+    against a rule (left-aligned `8`) starts inside the inset, and cut at it the recogniser sees `3`.
+    `x` is the side (first column for the left, one past the last for the right); a column inked over the
+    line's whole height is what is left of the rule, not the glyph, and stops it."""
+    while (x > edge) if step < 0 else (x < edge):
+        col = grey[top:bottom, x - 1 if step < 0 else x] < INK
+        if not col.any() or col.all():
+            break
+        x += step
+    return x
 
 
 class Page:
@@ -209,8 +265,11 @@ def _figure_columns(cells: dict[int, str], table: Table) -> set[int]:
 
 
 def _cell_text(page: Page, table: Table, lines: dict[int, list], reads: dict[int, list[Reading]],
-               number: int, warnings: list[str]) -> dict[int, str]:
-    """Each cell's text: its lines' readings joined, a figure cell read as a figure (see the module doc)."""
+               number: int, warnings: list[str], choices: dict[int, tuple[str, ...]]) -> dict[int, str]:
+    """Each cell's text: its lines' readings joined, a figure cell read as a figure (see the module doc).
+    A doubtful figure's other readings (the whole alphabet's, the figure alphabet's, each one's runner-up,
+    first look and second) go into `choices`, the cell's own text first: which is right is for the
+    table's arithmetic to say, not for the recogniser's scores."""
     plain = {k: "".join(r.text for r in rs if r.score >= MIN_SCORE) for k, rs in reads.items()}
     figure_cols = _figure_columns(plain, table)
     out: dict[int, str] = {}
@@ -225,6 +284,10 @@ def _cell_text(page: Page, table: Table, lines: dict[int, list], reads: dict[int
                     doubtful.append(k)
                 continue
         out[k] = text
+        if one and as_figure(text) is not None:  # a figure only by the confusions, not over the figure alphabet
+            out[k] = as_figure(text)
+            doubtful.append(k)
+            continue
         if one and table.cells[k].col in figure_cols and len(text) <= 2 and as_figure(text) is None \
                 and not _CJK.search(text):  # a header word (总计) is no misread figure
             doubtful.append(k)  # a stroke of a seal or a fleck on a figure: read again larger
@@ -236,6 +299,9 @@ def _cell_text(page: Page, table: Table, lines: dict[int, list], reads: dict[int
                                                           as_figure(out[k]) is None):
             reads[k] = [r]
             out[k] = as_figure(r.figure) or r.figure
+        others = [f for x in (first, r) for t in (x.figure, x.text, x.runner_up) if (f := as_figure(t))]
+        if len(alts := tuple(dict.fromkeys([out[k], *others]))) > 1:
+            choices[k] = alts
         best = reads[k][0]
         if as_figure(out[k]) is None:
             warnings.append(f"page {number}: OCR read {out[k]!r} where a figure stands in table row {c.row + 1}, "
@@ -255,11 +321,11 @@ def _cell_text(page: Page, table: Table, lines: dict[int, list], reads: dict[int
 def _faint_rule(grey: np.ndarray, table: Table, cell) -> bool:
     """Whether a cell spanning columns has the trace of a rule where a column starts inside it: a rule the
     scan faded out of the mask (the figure in it belongs to one of the columns, not to all), not a cell
-    merged in print (white there)."""
+    merged in print (white there, but for the figure itself where it stands over the column's start)."""
     x0, y0, x1, y1 = cell.box
     for x in table.xs[cell.col + 1:cell.col + cell.colspan]:
         strip = grey[y0 + 2:y1 - 2, max(0, x - 4):x + 1].astype(np.float32)
-        if strip.size and strip.mean(axis=0).min() < FAINT:
+        if strip.size and (strip < FAINT).mean(axis=0).max() >= RULE_SHARE:
             return True
     return False
 
@@ -271,7 +337,8 @@ def _grid(page: Page, table: Table, number: int, warnings: list[str]) -> Grid:
     reads: dict[int, list[Reading]] = {}
     for (k, _), r in zip(flat, readings):
         reads.setdefault(k, []).append(r)
-    texts = _cell_text(page, table, lines, reads, number, warnings)
+    choices: dict[int, tuple[str, ...]] = {}
+    texts = _cell_text(page, table, lines, reads, number, warnings, choices)
     rows = [[""] * table.n_cols for _ in range(table.n_rows)]
     spans = [[False] * table.n_cols for _ in range(table.n_rows)]
     for k, c in enumerate(table.cells):
@@ -283,7 +350,9 @@ def _grid(page: Page, table: Table, number: int, warnings: list[str]) -> Grid:
                 if (r, j) != (c.row, c.col):
                     rows[r][j], spans[r][j] = (UNREAD, False) if lost_rule else ("", True)
     keep = [i for i, r in enumerate(rows) if any(r)]
-    return Grid([rows[i] for i in keep], pages=[number] * len(keep), spans=[spans[i] for i in keep])
+    at = {row: i for i, row in enumerate(keep)}
+    return Grid([rows[i] for i in keep], pages=[number] * len(keep), spans=[spans[i] for i in keep],
+                choices={(at[c.row], c.col): alts for k, alts in choices.items() if (c := table.cells[k]).row in at})
 
 
 def _lines(boxes, number: int, scale: float) -> list[tuple[float, Line]]:

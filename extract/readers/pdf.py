@@ -104,10 +104,7 @@ def read(data: bytes) -> Document:
                         and last.pages[-1] == number - 1
                         and len(block.rows[0]) == len(last.rows[0])
                     ):
-                        last.rows.extend(block.rows)
-                        last.pages.extend(block.pages)
-                        last.spans.extend(block.spans)
-                        last.hspans.extend(block.hspans)
+                        last.extend(block)
                     else:
                         doc.blocks.append(block)
                 page.close()

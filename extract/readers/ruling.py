@@ -13,6 +13,7 @@ import numpy as np
 
 INK = 160  # grey level below which a pixel is ink
 RULE_INK = 200  # a rule one pixel thin, blurred by a scanner, JPEG or levelling, is grey rather than black
+RULE_GAP = 2  # px: a rule broken for this long where it crosses another is still one rule
 EDGE_TOL = 6  # px: cell edges closer than this are one grid boundary
 
 
@@ -50,14 +51,23 @@ def _nearest(edges: list[int], v: int) -> int:
 
 
 def rule_mask(gray: np.ndarray) -> np.ndarray:
-    """Pixels that belong to long horizontal or vertical rules (uint8 0/255)."""
+    """Pixels that belong to long horizontal or vertical rules (uint8 0/255). Where rules cross, each
+    counts as ink for the other: a print that draws each cell's own border leaves a pale pixel or two at
+    the crossing, and a narrow cell's stretch of rule between two such gaps is shorter than the length that
+    makes a rule (the cell above it and the one below would be read as one). Only next to a rule found
+    whole is a gap bridged, never between characters of text."""
     import cv2
 
     ink = (gray < RULE_INK).astype(np.uint8) * 255
     h, w = gray.shape
     rect = cv2.getStructuringElement
-    horiz = cv2.morphologyEx(ink, cv2.MORPH_OPEN, rect(cv2.MORPH_RECT, (max(40, w // 25), 1)))
-    vert = cv2.morphologyEx(ink, cv2.MORPH_OPEN, rect(cv2.MORPH_RECT, (1, max(25, h // 70))))
+    across, down = rect(cv2.MORPH_RECT, (max(40, w // 25), 1)), rect(cv2.MORPH_RECT, (1, max(25, h // 70)))
+    horiz = cv2.morphologyEx(ink, cv2.MORPH_OPEN, across)
+    vert = cv2.morphologyEx(ink, cv2.MORPH_OPEN, down)
+    near_vert = cv2.dilate(vert, rect(cv2.MORPH_RECT, (2 * RULE_GAP + 1, 1)))
+    near_horiz = cv2.dilate(horiz, rect(cv2.MORPH_RECT, (1, 2 * RULE_GAP + 1)))
+    horiz = cv2.morphologyEx(ink | near_vert, cv2.MORPH_OPEN, across)
+    vert = cv2.morphologyEx(ink | near_horiz, cv2.MORPH_OPEN, down)
     return cv2.dilate(horiz | vert, np.ones((3, 3), np.uint8))
 
 
