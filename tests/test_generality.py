@@ -254,6 +254,8 @@ def test_a_lone_enumerator_is_a_label_not_a_value():
     assert _tokens("3.") == [("3.", False)]
     assert _tokens("（ 四 ） 无 1. 本机关不掌握相 0 0")[3] == ("无", False)
     assert ("无", True) in _tokens("行政许可 无 行政处罚 5")
+    # two enumerators run together by pdftotext ('4.' of one sub-row, '5.' of the next): no value in them
+    assert not any(v for _, v in _tokens("（三）不予公开 4.5.保护第三方合法权益"))
 
 
 def _column_major(text: str) -> str:

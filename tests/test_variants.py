@@ -173,6 +173,8 @@ def test_chromium_print_of_a_wide_table_keeps_its_last_column(tmp_path):
     ("2019_shanghai_szfbgt.html", ("chromium_pdf", "pdftotext", "one_line"), 0.0),
     # the same table's rows read from page text without positions: a row of all columns among rows of two
     ("2023_suqian_shuyang_fgj.html", ("chromium_pdf", "pdftotext", "one_line"), 0.0),
+    # a row read beside one whose values could not be told apart: the rules tying them cannot be checked
+    ("2023_pingtan_gwh.html", ("chromium_pdf", "pdftotext"), 0.8),
     # a sparse table printed in spaces: read by its character columns (23 of 198 cells before)
     ("2019_shanghai_szfbgt.html", ("chromium_pdf", "pdftotext_layout"), 0.9),
     # the same table without positions, blanks gone: placed by its arithmetic where it settles (23 before)

@@ -257,7 +257,7 @@ def align(table: Table, toks: list[Tok], after: bool = False, order: bool = Fals
         """Label text between token positions a (exclusive) and b (exclusive)."""
         return "".join(labels[a + 1:b])
 
-    def evidence(i: int, k0: int, k1: int, after: bool) -> float:
+    def evidence(i: int, k0: int, k1: int, after: bool, side_only: bool = False) -> float:
         """How well row i's label sits beside its values vals[k0:k1] (on this mode's side; a label
         broken around the values counts too)."""
         start, end = vals[k0], vals[k1 - 1]
@@ -268,6 +268,8 @@ def align(table: Table, toks: list[Tok], after: bool = False, order: bool = Fals
         for key in keys[i]:
             if after:
                 best = max(best, similarity(key, behind), similarity(key, inside + behind))
+            elif side_only:
+                best = max(best, similarity(key, before), similarity(key, before + inside))
             else:
                 best = max(best, similarity(key, before), similarity(key, before + inside),
                            similarity(key, before + inside + behind) - 3)
@@ -360,7 +362,8 @@ def align(table: Table, toks: list[Tok], after: bool = False, order: bool = Fals
                     continue  # values printed apart are cells apart; cutting one, no rule could check
             elif blank_in_run:
                 continue
-            ev = WEAK if order else evidence(i, k, k + j, after)
+            # a row printing only some cells has nothing but its label to say where it starts: on its side
+            ev = WEAK if order else evidence(i, k, k + j, after, side_only=spread)
             if (short or spread) and ev < WEAK:
                 continue
             if j < n and not short and not first.blank_row and ev < WEAK:
@@ -623,6 +626,11 @@ def fill(report, table: Table, alignment: Alignment, hints: dict | None = None, 
         if p.row in beside_gap:
             report.warn(table.key, row.key, "", f"read beside {beside_gap[p.row]}, and no rule checks the "
                         "row: which values are whose is not certain", "gap")
+        elif p.row - 1 in split or p.row + 1 in split:
+            # the neighbour is left out, so the rules that tie its column to this row's cannot be checked
+            report.warn(table.key, row.key, "", "read beside a row whose values could not be told from its "
+                        "neighbours', and the rules tying them cannot be checked without it: which values are "
+                        "whose is not certain", "gap")
         if p.label < WEAK or order:
             report.warn(table.key, row.key, "", f"row label not found beside its values "
                         f"({' | '.join(t.text for t in p.toks)}); placed by the order of the table", "placed")
@@ -650,8 +658,9 @@ def _fill_sparse(report, table: Table, alignment: Alignment, spread: dict[str, P
     cells, open_rows = place(table, {key: [t.text for t in p.toks] for key, p in spread.items()}, fixed)
     page = next(iter(spread.values())).toks[0].page
     blank: set[str] = set()
+    settled = any(open_rows.get(key) != table.rows[0].cols[0] for key in spread)  # the first column, at least
     for n, row in enumerate(table.rows):
-        if n not in found and any(len(k := norm(lbl)) >= 4 and k in alignment.text for lbl in (row.label, *row.aliases)):
+        if settled and n not in found and any(len(k := norm(lbl)) >= 4 and k in alignment.text for lbl in (row.label, *row.aliases)):
             for col in row.cols:
                 report.cells[(table.key, row.key, col)] = Cell(None, "blank", "", page, "moved")
             found.add(n)

@@ -536,7 +536,8 @@ def _read_table(table: Table, sections: dict, grids: dict, layout: dict, hints: 
             # it cannot back
         by_sparse = Report(source)
         fill(by_sparse, table, spread, hints)
-        candidates.append(by_sparse)
+        if any(n.code == "pattern" for n in by_sparse.notes()):  # its arithmetic placed something
+            candidates.append(by_sparse)
     if key != "active":  # by order alone only where arithmetic can vouch for it, and only if it does
         width = max(len(r.cols) for r in table.rows) if key == "requests" else 5
         for toks in (tokens, column_major(tokens, width)):

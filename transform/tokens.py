@@ -43,7 +43,8 @@ def _tokens(text: str, prose_units: bool = False) -> list[tuple[str, bool]]:
             after = word[end:]
             if _ENUM_AFTER.match(after) and not re.match(r"[.．]\d", after):
                 # '02.其他法律…' in fused text: the last digit is the enumerator, the rest a value
-                if len(digits) > 1 and digits[:-1].lstrip("+-"):
+                # ('4.5.保护…': two enumerators run together, no value in them)
+                if len(digits) > 1 and digits[:-1].lstrip("+-").isdigit():
                     _push(out, word[pos:m.start()], False)
                     _push(out, digits[:-1], True)
                     pos = end - 1
