@@ -134,6 +134,31 @@ def test_chromium_prints_with_and_without_header(samples, tmp_path):
     assert "平潭综合实验区" in plain_text and HTML not in header_text  # the footer URL is a neutral name
 
 
+@needs("chromium")
+def test_the_borderless_print_draws_no_rules_and_keeps_the_text(samples, tmp_path):
+    """The kind for tables laid out by alignment alone (issue #14 item 4): the same page printed with its
+    table borders taken away, every figure still printed, no ruling line left for a scan's reader to find."""
+    import numpy as np
+    import pypdfium2 as pdfium
+
+    from extract.readers.ruling import find_tables
+
+    plain = V.make(samples[HTML], ("chromium_pdf",), tmp_path)
+    bare = V.make(samples[HTML], (K.BORDERLESS,), tmp_path)
+    text = {p: sorted("".join(scoring.plain_text(p, "pdf").split())) for p in (plain, bare)}
+    assert text[bare] == text[plain]  # the same characters (cells wrap otherwise without borders)
+
+    def tables(path) -> int:
+        doc = pdfium.PdfDocument(str(path))
+        try:
+            return sum(len(find_tables(np.asarray(doc[i].render(scale=2.0).to_pil().convert("L"))))
+                       for i in range(len(doc)))
+        finally:
+            doc.close()
+    assert tables(plain) >= 3 and tables(bare) == 0
+    assert (K.BORDERLESS, "scan_200") in K.chains("html", scans=True)
+
+
 @needs("soffice")
 def test_libreoffice_docx_of_html_reads_as_the_page(samples, tmp_path):
     rec = V.evaluate(samples[HTML], ("libreoffice_docx",), tmp_path)

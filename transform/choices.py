@@ -88,7 +88,8 @@ def by_arithmetic(doc: Document, table: Table, chosen: Report,
                 fits.setdefault(tuple(trial.get(where[s]) for s in located), tuple(t for t, _ in combo))
     if len(fits) == 1:
         picks = dict(zip(located, next(iter(fits.values()))))
-        final = read(substituted(doc, {s: t for s, t in picks.items() if t != found[s][0]}))
+        changed = {s: t for s, t in picks.items() if t != found[s][0]}
+        final = read(substituted(doc, changed)) if changed else chosen
         final_values = {k[1:]: c.value or 0 for k, c in final.cells.items() if k[0] == table.key}
         if _all_hold(rules, final_values, cells):
             for s, t in picks.items():

@@ -122,7 +122,17 @@ CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic
                   "--host-resolver-rules=MAP * ~NOTFOUND"]  # a page's remote images and scripts fail at once
 
 
-def _chromium(src: Path, dst_dir: Path, name: str, header: bool) -> Path:
+NO_RULES = "<style>table, tr, td, th { border: 0 !important; border-style: none !important; }</style>"
+
+
+def _styled(html: bytes, style: str) -> bytes:
+    """The page with `style` at the start of its head (before anything when it has none)."""
+    m = re.search(rb"<head[^>]*>", html, re.I)
+    at = m.end() if m else 0
+    return html[:at] + style.encode("utf-8") + html[at:]
+
+
+def _chromium(src: Path, dst_dir: Path, name: str, header: bool, style: str = "") -> Path:
     exe = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
     if exe is None:
         raise ConversionError("chromium not installed")
@@ -130,7 +140,7 @@ def _chromium(src: Path, dst_dir: Path, name: str, header: bool) -> Path:
     out = dst_dir / f"{name}.pdf"
     with tempfile.TemporaryDirectory(prefix="variants-chromium-") as tmp:
         page = Path(tmp) / f"report{src.suffix}"
-        shutil.copyfile(src, page)
+        page.write_bytes(_styled(src.read_bytes(), style) if style else src.read_bytes())
         profile = Path(tmp) / "profile"
         flags = [] if header else ["--no-pdf-header-footer"]
         _run([exe, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", *flags, f"--print-to-pdf={out}", page.as_uri()])
@@ -142,6 +152,12 @@ def _chromium(src: Path, dst_dir: Path, name: str, header: bool) -> Path:
 def chromium_pdf(src: Path, dst_dir: Path) -> Path:
     """Headless Chromium's print to PDF, without the header/footer line."""
     return _chromium(src, dst_dir, "chromium_pdf", header=False)
+
+
+def chromium_pdf_borderless(src: Path, dst_dir: Path) -> Path:
+    """Headless Chromium's print to PDF with every table border taken away by a style sheet: a report whose
+    tables are laid out by alignment alone, no ruling lines (scanned, issue #14 item 4)."""
+    return _chromium(src, dst_dir, "chromium_pdf_borderless", header=False, style=NO_RULES)
 
 
 def chromium_pdf_header(src: Path, dst_dir: Path) -> Path:
@@ -194,6 +210,7 @@ STEPS = {
     "pymupdf4llm": (pymupdf4llm, ("pdf",), "md"),
     "chromium_pdf": (chromium_pdf, ("html",), "pdf"),
     "chromium_pdf_header": (chromium_pdf_header, ("html",), "pdf"),
+    "chromium_pdf_borderless": (chromium_pdf_borderless, ("html",), "pdf"),
     "libreoffice_pdf": (libreoffice_pdf, ("html",), "pdf"),
     "libreoffice_docx": (libreoffice_docx, ("html", "txt", "md"), "docx"),
 }

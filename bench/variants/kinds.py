@@ -4,7 +4,8 @@ A sample in format F gets every chain a user's tools could produce from it: text
 joined into one line and saved as DOCX; HTML samples are printed to PDF (Chromium with and without its
 header line, LibreOffice) and saved as DOCX; every PDF (a PDF sample or a print of an HTML sample) is turned
 into text four ways, each text also squeezed and joined, and into Markdown two ways; scans are made of the
-PDF samples and of the Chromium print of each HTML sample.
+PDF samples and of the Chromium print of each HTML sample, and of a print of it with its table rules taken
+away (tables laid out by alignment alone).
 """
 from __future__ import annotations
 
@@ -20,6 +21,8 @@ PDF_TEXT = ("pdftotext", "pdftotext_layout", "pdftotext_raw", "pdfminer")
 PDF_MARKDOWN = ("markitdown", "pymupdf4llm")
 HTML_PRINTS = ("chromium_pdf", "chromium_pdf_header", "libreoffice_pdf")
 SCAN_OF_HTML = "chromium_pdf"  # one print per HTML sample is scanned: OCR is slow
+BORDERLESS = "chromium_pdf_borderless"  # a print without table rules, scanned: columns only by alignment
+BORDERLESS_SCANS = ("scan_200", "scan_150")
 
 
 def step(name: str) -> Callable[[Path, Path], Path]:
@@ -47,6 +50,8 @@ def chains(fmt: str, scans: bool = False) -> list[tuple[str, ...]]:
         base = {"pdf": (), "html": (SCAN_OF_HTML,)}.get(fmt)
         if base is not None:
             out += [base + (k,) for k in SCAN_KINDS]
+        if fmt == "html":
+            out += [(BORDERLESS, k) for k in BORDERLESS_SCANS]
     return out
 
 

@@ -12,7 +12,9 @@ Figures are read as figures: the recogniser's per-step scores are decoded twice,
 and over the characters a figure cell can hold (digits, ".", "/", "—"), and a cell that reads as a figure
 (or stands short among figures in a figure column) takes the figure reading. A figure read with doubt is
 read again from a crop at twice the resolution; what is still doubtful is kept and reported in
-Document.warnings, and a cell with ink that reads as nothing is reported too: never silently blank.
+Document.warnings, and a cell with ink that reads as nothing is reported too: never silently blank. The
+readings a doubtful figure had (Grid.choices) are not ranked here: the recogniser's scores say how the ink
+looks, the table's arithmetic says which figure was printed (transform/choices.py).
 A merged cell's text sits in its first row and column only (blank, flagged in Grid.spans, elsewhere), as
 the text-layer reader's pdfplumber grids have it, so both PDF paths give the parser the same rows.
 Optional: `pip install xxgk[ocr]`.
