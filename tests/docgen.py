@@ -37,16 +37,22 @@ def scanned_pdf(data: bytes, pages: set[int], scale: float = 2.0) -> bytes:
             out.import_pages(src, [i])
             continue
         w, h = src[i].get_size()
-        bitmap = src[i].render(scale=scale)
-        page = out.new_page(w, h)
-        image = pdfium.PdfImage.new(out)
-        image.set_bitmap(bitmap)
-        image.set_matrix(pdfium.PdfMatrix().scale(w, h))
-        page.insert_obj(image)
-        page.gen_content()
+        picture_page(out, src[i].render(scale=scale), w, h)
     buf = io.BytesIO()
     out.save(buf)
     return buf.getvalue()
+
+
+def picture_page(out, bitmap, w: float, h: float) -> None:
+    """Append to the pdfium document `out` a w × h page that one picture (`bitmap`, a PdfBitmap) fills."""
+    import pypdfium2 as pdfium
+
+    page = out.new_page(w, h)
+    image = pdfium.PdfImage.new(out)
+    image.set_bitmap(bitmap)
+    image.set_matrix(pdfium.PdfMatrix().scale(w, h))
+    page.insert_obj(image)
+    page.gen_content()
 
 
 def pictured_tables(data: bytes, page_no: int, scale: float = 2.0) -> bytes:

@@ -13,7 +13,7 @@ import os
 import numpy as np
 import pytest
 from conftest import SAMPLES, gold, gold_cells
-from docgen import pictured_tables, scanned_pdf
+from docgen import picture_page, pictured_tables, scanned_pdf
 
 from extract.document import ReadError
 from extract.readers import ocr, pictures, read_document
@@ -92,12 +92,7 @@ def placeholder_page(data: bytes) -> bytes:
     draw.line((566, 310, 594, 310), fill=(90, 90, 90), width=3)
     out = pdfium.PdfDocument(data)
     w, h = out[0].get_size()
-    page = out.new_page(w, h)
-    image = pdfium.PdfImage.new(out)
-    image.set_bitmap(pdfium.PdfBitmap.from_pil(img))
-    image.set_matrix(pdfium.PdfMatrix().scale(w, h))
-    page.insert_obj(image)
-    page.gen_content()
+    picture_page(out, pdfium.PdfBitmap.from_pil(img), w, h)
     buf = io.BytesIO()
     out.save(buf)
     return buf.getvalue()
