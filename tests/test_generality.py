@@ -723,3 +723,44 @@ def test_a_sparse_table_without_its_blank_cells_is_placed_by_its_arithmetic_and_
     assert unwarned(report, {k: v for k, v in want.items() if k not in got}) == []
     told = {n.row for n in report.notes() if n.table == "requests" and n.code in ("pattern", "ambiguous")}
     assert {k[1] for k in got} <= told  # every row so read says how, on its own row
+
+
+@pytest.mark.parametrize("header, under", [
+    # pymupdf4llm of a browser print with a header line above the page: a name cut into a cell of its own
+    # (`科` | `研机构`, the figures under the larger half), two names cut across a cell boundary
+    (["自然人", "商业企业", "科", "研机构", "社会公益组织", "法律服务机", "构其他", "总计"], [0, 1, 3, 4, 5, 6, 7]),
+    # the figures under the smaller half of a cut name, and a name cut evenly
+    (["自然人", "商业", "企业", "科研机构", "社会公益", "组织", "法律服务机构", "其他", "总计"], [0, 1, 3, 5, 6, 7, 8]),
+])
+def test_header_names_cut_across_cells_name_their_columns(header, under):
+    """A converter cut the column names of table 三 across cells, one name over two grid columns: each name
+    is the column of the cell holding most of it, and a cell holding only a piece of a name stands in that
+    column too, so a figure under either piece is that column's (2019 Shanghai, sparse: only the header can
+    say where a figure stands)."""
+    from transform.schema import REQUEST_COLS, REQUESTS_OTHER_AS_ONE as table
+    name = "2019_shanghai_szfbgt.html"
+    cells = gold_cells(gold(name))
+    rows = []
+    for r in table.rows:
+        row = [""] * len(header)
+        for c, at in zip(REQUEST_COLS, under):
+            v = cells[("requests", r.key, c)]
+            row[at] = "" if v is None else str(v)
+        rows.append(f"|{r.label}|" + "|".join(row) + "|")
+    md = (f"{gold(name)['agency']}2019年政府信息公开工作年度报告\n\n三、收到和处理政府信息公开申请情况\n\n"
+          "||" + "|".join(header) + "|\n|---|" + "---|" * len(header) + "\n" + "\n".join(rows)
+          + "\n\n四、政府信息公开行政复议、行政诉讼情况\n")
+    report = read(md, "r.md")
+    want = {k: v for k, v in cells.items() if k[0] == "requests"}
+    assert {k: c.value for k, c in report.cells.items() if k[0] == "requests"} == want
+
+
+def test_figures_under_both_halves_of_one_cut_name_are_left_out_and_warned():
+    name = "2019_shanghai_szfbgt.html"
+    md = (f"{gold(name)['agency']}2019年政府信息公开工作年度报告\n\n二、主动公开政府信息情况\n\n"
+          "||第二十条第（九）项|||\n|---|---|---|---|\n|信息内容|采购项目数量|采购|总金额|\n"
+          "|政府集中采购|6|251|000元|\n\n三、收到和处理政府信息公开申请情况\n")
+    report = read(md, "r.md")
+    assert report.cells[("active", "procurement", "procurement_items")].value == 6
+    assert ("active", "procurement", "procurement_amount") not in report.cells
+    assert any(n.row == "procurement" and n.col in ("", "procurement_amount") for n in report.notes())

@@ -35,27 +35,34 @@ def column_of(table: Table, cell: str) -> str | None:
 
 def columns_named(table: Table, cells: list[str]) -> dict[int, tuple[str, ...]]:
     """Header cells → the template columns each names, in printed order. A converter may merge columns'
-    headers into one cell (`法律服务机构其他`) or cut a name across two (`商业企业科` | `研机构社会公益组织`):
-    every whole name the row prints goes to the cell holding most of its characters, and a cell takes
-    several columns only when names cover all its text (a row label holding 其他 names no column)."""
+    headers into one cell (`法律服务机构其他`) or cut a name across two (`商业企业科` | `研机构社会公益组织`,
+    `采购` | `总金额`): every whole name the row prints goes to the cell holding most of its characters, and
+    also to a cell holding only pieces of names (`采购`), so that a figure under either is that column's
+    and figures under both are no one cell (`251` | `000元`: left out, not read as 0). A cell takes names
+    only when names cover all its text (a row label holding 其他 names no column)."""
     texts = [norm(c) for c in cells]
     starts = [sum(map(len, texts[:j])) for j in range(len(texts))]
     joined = "".join(texts)
     covered = [0] * len(texts)
     found: dict[int, list[tuple[int, str]]] = {}
+    pieces: dict[int, list[tuple[int, str]]] = {}
     for col, label in table.col_labels.items():
         key = norm(label)
         at = joined.find(key) if len(key) >= 2 else -1
         while at >= 0:
             share = [max(0, min(at + len(key), s + len(t)) - max(at, s)) for s, t in zip(starts, texts)]
+            most = max(range(len(share)), key=share.__getitem__)
             for j, n in enumerate(share):
                 covered[j] += n
-            found.setdefault(max(range(len(share)), key=share.__getitem__), []).append((at, col))
+                if n and j != most:
+                    pieces.setdefault(j, []).append((at, col))
+            found.setdefault(most, []).append((at, col))
             at = joined.find(key, at + len(key))
     out = {j: (col,) for j, c in enumerate(cells) if (col := column_of(table, c))}
-    for j, named in found.items():
-        if len(named) > 1 and covered[j] >= len(texts[j]):
-            out[j] = tuple(col for _, col in sorted(named))
+    for j in range(len(cells)):
+        named = found.get(j) or pieces.get(j, [])
+        if named and covered[j] >= len(texts[j]) and (len(named) > 1 or j not in out):
+            out[j] = tuple(dict.fromkeys(col for _, col in sorted(named)))
     return out
 
 
