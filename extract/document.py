@@ -26,6 +26,8 @@ class Grid:
     (a colspan): one printed value, not several. `choices[(i, j)]` are the readings OCR could not tell
     apart for cell j of row i, `rows[i][j]` first: the parser lets the table's arithmetic choose among
     them (transform/parse.py `_by_arithmetic`), and warns on the cell whatever it chooses.
+    `edges` are the x positions of its column borders on the page (width + 1 of them) where the reader
+    knows them (PDF): a table continued over a page break with other columns is put back by them.
     """
 
     rows: list[list[str]]
@@ -33,6 +35,7 @@ class Grid:
     spans: list[list[bool]] = field(default_factory=list)
     hspans: list[list[bool]] = field(default_factory=list)
     choices: dict[tuple[int, int], tuple[str, ...]] = field(default_factory=dict)
+    edges: list[float] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if not self.pages:

@@ -548,13 +548,23 @@ def _read_table(table: Table, sections: dict, grids: dict, layout: dict, hints: 
             holds, fails = arithmetic(by_order, table)
             if holds and not fails:
                 candidates.append(by_order)
-    chosen = max(candidates, key=lambda r: reading_quality(r, table))
+    chosen = max(_vouched(candidates, table), key=lambda r: reading_quality(r, table))
     if key == "requests" and by_header is not None and by_rows is chosen:
         _warn_disagreeing(chosen, by_header, table)
     if not equations(table):
         _warn_rival(chosen, candidates, table)
     _warn_unread(chosen, table)
     return chosen
+
+
+def _vouched(candidates: list[Report], table: Table) -> list[Report]:
+    """The readings to choose from: a reading that places no figure claims nothing, so where another places
+    some and the table's rules vouch for them (some hold, none fails: a print whose last columns fell off
+    the page, read by its header for the columns it shows), the empty ones drop out; without rules to vouch
+    (table 二), leaving figures out stays the safer reading."""
+    placing = [r for r in candidates if any(k[0] == table.key for k in r.cells)]
+    vouched = [r for r in placing if (a := arithmetic(r, table))[0] > 0 and not a[1]]
+    return placing if vouched else candidates
 
 
 def _warn_disagreeing(chosen: Report, by_header: Report, table: Table) -> None:

@@ -1,8 +1,9 @@
 """PDF with a text layer (pdfplumber): ruled tables as grids, the rest as lines, in reading order.
 
 A table that runs over a page break is one table: a grid that opens a page
-continues the grid that closed the previous one when their column counts agree
-(page footers such as "- 3 -" between them are dropped).
+continues the grid that closed the previous one when their columns agree, or one's
+borders refine the other's (`extract.readers.pagebreak`; page footers such as
+"- 3 -" between them are dropped).
 """
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from extract.document import Document, Grid, Line, ReadError
 from extract.limits import check_pages
 from extract.readers import ocr, pictures  # pages without a text layer (scans) go through OCR when installed
 from extract.readers.footer import FOOTER
+from extract.readers.pagebreak import continues, join
 from extract.readers.pdfium_objects import PdfiumPages
 
 TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
@@ -45,19 +47,28 @@ def _page_blocks(page, number: int) -> list[tuple[float, Line | Grid]]:
         covered = [[c is None for c in r] for r in raw]
         if rows:
             hspans = [list(r) for r in covered]
-            blocks.append((t.bbox[1], Grid(rows, pages=[number] * len(rows), spans=covered, hspans=hspans)))
+            blocks.append((t.bbox[1], Grid(rows, pages=[number] * len(rows), spans=covered, hspans=hspans,
+                                           edges=_edges(t, len(rows[0])))))
 
     def outside(obj) -> bool:
+        """Printed on the page (text set beyond its edges, as a clipped table's, is not) and in no table."""
         cx, cy = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
-        return not any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in boxes)
+        return 0 <= cx <= page.width and 0 <= cy <= page.height \
+            and not any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in boxes)
 
-    rest = page.filter(outside) if boxes else page
+    rest = page.filter(outside)
     for ln in rest.extract_text_lines(layout=False, strip=True):
         text = ln["text"].strip()
         if text and not FOOTER.match(text):
             blocks.append((ln["top"], Line(text, number)))
     blocks.sort(key=lambda b: b[0])
     return blocks
+
+
+def _edges(table, width: int) -> list[float]:
+    """The x of the table's column borders, width + 1 of them; [] when its cells do not show them all."""
+    xs = sorted({round(c[0], 1) for c in table.cells} | {round(c[2], 1) for c in table.cells})
+    return xs if len(xs) == width + 1 else []
 
 
 def _innermost(tables: list) -> list:
@@ -98,13 +109,8 @@ def read(data: bytes) -> Document:
                         pdf_page.close()
                 for _, block in blocks:
                     last = doc.blocks[-1] if doc.blocks else None
-                    if (
-                        isinstance(block, Grid)
-                        and isinstance(last, Grid)
-                        and last.pages[-1] == number - 1
-                        and len(block.rows[0]) == len(last.rows[0])
-                    ):
-                        last.extend(block)
+                    if isinstance(block, Grid) and isinstance(last, Grid) and continues(last, block, number):
+                        join(last, block)
                     else:
                         doc.blocks.append(block)
                 page.close()
