@@ -84,6 +84,15 @@ def _convert(uno, ctx, src: str, dst: str, filter_name: str) -> None:
         model.close(True)
 
 
+def _alive(ctx) -> bool:
+    """Whether soffice still answers: after an error, a file's fault or a dead soffice (a killed soffice.bin
+    shows as DisposedException or as any failing call, depending on when the bridge noticed)."""
+    try:
+        return ctx.ServiceManager is not None
+    except Exception:
+        return False
+
+
 def _end(profile: Path, launcher: subprocess.Popen | None) -> None:
     """Kill the rest of this script's process group, then remove the profile. soffice is a launcher that
     starts soffice.bin (killing the launcher alone would leave soffice.bin running): soffice.bin goes first,
@@ -144,7 +153,7 @@ def main(soffice_binary: str) -> None:
             try:
                 _convert(uno, ctx, job["src"], job["dst"], job["filter"])
             except Exception as e:  # UNO raises its own kinds; a dead soffice raises DisposedException & co.
-                gone = soffice.poll() is not None or "DisposedException" in type(e).__name__
+                gone = soffice.poll() is not None or not _alive(ctx)
                 _answer(error=f"{type(e).__name__}: {getattr(e, 'Message', '') or e}"[:300], fatal=gone)
                 if gone:
                     return
