@@ -11,6 +11,7 @@ is a link replaced by a file with other bytes (the same report re-published), th
 """
 from __future__ import annotations
 
+import json
 import os
 import re
 from collections.abc import Callable
@@ -51,7 +52,9 @@ def mib(path: Path) -> float:
 
 
 def growth(docs: list[Path], sizes: list[int], folder: Path, db: Path, run: Callable[[Path, Path], dict]) -> list[dict]:
-    """One cold step per size into the same warehouse `db`; `run(input_folder, log)` is one `xxgk run`."""
+    """One cold step per size into the same warehouse `db`; `run(input_folder, log)` is one `xxgk run`. The
+    steps so far are also written to growth.json beside `db` after each one: a long benchmark cut short
+    still leaves its completed steps."""
     steps, before = [], 0
     for n in sorted(sizes):
         link(docs[before:n], folder)
@@ -68,6 +71,7 @@ def growth(docs: list[Path], sizes: list[int], folder: Path, db: Path, run: Call
             "extracted": r.get("extracted"),
         })
         before = n
+        (db.parent / "growth.json").write_text(json.dumps(steps, indent=1) + "\n", encoding="utf-8")
     return steps
 
 

@@ -254,6 +254,32 @@ def extraction_pass(docs: list[Path], pdf_sample: int, text_sample: int) -> dict
     }
 
 
+def doc_conversion(pool: Path, rounds: int) -> dict:
+    """Seconds per DOC read (LibreOffice conversion and the DOCX reader) with a LibreOffice start per file
+    (XXGK_OFFICE_SERVER=0, as before) and through this process's one long-lived LibreOffice, alternately, on
+    the DOC pool; the converter's start is timed on its own (the flow pays it once per reader child)."""
+    from extract.readers import office_server, read_document
+
+    docs = [d.read_bytes() for d in sorted((pool / "doc").glob("*.doc"))]
+    office_server.stop()
+    t0 = time.perf_counter()
+    read_document(docs[0], "first.doc")
+    first = time.perf_counter() - t0
+    per_file, server = [], []
+    for _ in range(rounds):
+        for data in docs:
+            for times, switch in ((per_file, "0"), (server, "1")):
+                os.environ["XXGK_OFFICE_SERVER"] = switch
+                t0 = time.perf_counter()
+                read_document(data, "report.doc")
+                times.append(time.perf_counter() - t0)
+    os.environ.pop("XXGK_OFFICE_SERVER")
+    office_server.stop()
+    return {"documents": len(docs), "rounds": rounds, "s_per_doc_per_file": statistics.mean(per_file),
+            "s_per_doc_server": statistics.mean(server), "first_with_start_s": first,
+            "ratio": statistics.mean(server) / statistics.mean(per_file)}
+
+
 def naive_tables(data: bytes) -> list:
     """The baseline: pdfplumber, extract_tables() on every page."""
     import pdfplumber
@@ -395,7 +421,7 @@ def projection(step: dict, shares: dict[str, float], overhead: float, ocr: dict)
 
 
 def bench(sizes: list[int], corpus: Path, work: Path, pdf_sample: int, text_sample: int, regenerate: bool,
-          speedup_n: int, repeat: int, scans: int) -> dict:
+          speedup_n: int, repeat: int, scans: int, doc_rounds: int) -> dict:
     info = machine()
     _become_subreaper()
     n = max(sizes)
@@ -434,6 +460,7 @@ def bench(sizes: list[int], corpus: Path, work: Path, pdf_sample: int, text_samp
                                              work / "prefect_home_tmp", None, "--always-flow")
     ex = extraction_pass(base[:speedup_n], pdf_sample, text_sample)
     ocr = ocr_cost(scans)
+    doc = doc_conversion(POOL, doc_rounds)
     cold_wall, cold_cpu = sum(s["wall_s"] for s in steps), sum(s["cpu_s"] for s in steps)
     last, seq = steps[-1], runs["cold_1"]
     quarter = steps[-2] if len(steps) > 1 else last
@@ -472,9 +499,11 @@ def bench(sizes: list[int], corpus: Path, work: Path, pdf_sample: int, text_samp
                     "new_seen": nightly_run.get("new"), "unchanged": nightly_run.get("unchanged"),
                     "publish_s": nightly_run.get("publish_s"), "load_s": nightly_run.get("load_s")},
         "ocr_s_per_page": ocr["s_per_page"],
+        "doc_s_per_doc": {"per_file": doc["s_per_doc_per_file"], "server": doc["s_per_doc_server"],
+                          "ratio": doc["ratio"]},
         "national_year_projection_h": projection(last, {f: c / n for f, c in mix.items()}, overhead, ocr)["hours"],
         "machine": info,
-        "detail": {"runs": runs, "extraction": ex, "accuracy": acc, "agency_year": query, "ocr": ocr,
+        "detail": {"runs": runs, "extraction": ex, "doc_conversion": doc, "accuracy": acc, "agency_year": query, "ocr": ocr,
                    "projection": projection(last, {f: c / n for f, c in mix.items()}, overhead, ocr),
                    "corpus": {k: v for k, v in manifest.items() if k != "docs"}, "workers_option": True},
     }
@@ -523,6 +552,10 @@ def target_rows(r: dict) -> list[tuple[str, str, str]]:
          f"{_f(r['detail']['ocr']['before_14'])})", "≤ 3"),
         ("national year projection", f"{r['national_year_projection_h']:.1f} h ({proj['documents']:,} documents + "
          f"{proj['scan_share']:.0%} scans, {proj['cores']} cores; scans alone {proj['scan_hours_alone']:.1f} h)", "< 3 h"),
+        ("DOC read: one LibreOffice / a start per file", f"{r['doc_s_per_doc']['ratio']:.2f} "
+         f"({r['doc_s_per_doc']['server']:.2f} s / {r['doc_s_per_doc']['per_file']:.2f} s per DOC, "
+         f"{r['detail']['doc_conversion']['documents']} DOCs × {r['detail']['doc_conversion']['rounds']}; the "
+         f"converter's start {r['detail']['doc_conversion']['first_with_start_s']:.2f} s)", ""),
         ("PDF: xxgk / naive pdfplumber", f"{_f(r['pdf_ratio_vs_naive'])} ({ex['pdf_s_xxgk']:.2f} s / "
          f"{ex['pdf_s_naive']:.2f} s per PDF, {ex['pdf_sampled']} PDFs)", "≤ 0.5"),
         ("cell accuracy", f"{r['accuracy']:.4f} ({acc['docs_with_wrong_cells']} documents with a wrong cell, "
@@ -584,6 +617,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--speedup-n", type=int, default=2000, help="documents of the 1- vs 2-worker runs")
     ap.add_argument("--repeat", type=int, default=2, help="1- and 2-worker runs each, alternately; the faster kept")
     ap.add_argument("--scans", type=int, default=1, help="0: skip the OCR seconds per page (bench/ocr_speed.py)")
+    ap.add_argument("--doc-rounds", type=int, default=3, help="rounds over the DOC pool, a start per file vs one "
+                                                              "LibreOffice (at least 1)")
     ap.add_argument("--pdf-sample", type=int, default=20, help="PDFs timed against the naive baseline")
     ap.add_argument("--text-sample", type=int, default=100, help="non-PDF documents timed in-process (0: all)")
     ap.add_argument("--regenerate", action="store_true", help="rebuild the corpus even when it has n documents")
@@ -595,7 +630,7 @@ def main(argv: list[str] | None = None) -> None:
         update_readme(json.loads(args.results.read_text(encoding="utf-8")))
         return
     result = bench(args.sizes, args.corpus, args.work, args.pdf_sample, args.text_sample, args.regenerate,
-                   args.speedup_n, args.repeat, args.scans)
+                   args.speedup_n, args.repeat, args.scans, max(1, args.doc_rounds))
     args.results.parent.mkdir(parents=True, exist_ok=True)
     args.results.write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     print_table(result)

@@ -15,6 +15,15 @@ SAMPLES = ROOT / "data" / "samples"
 GOLD = Path(__file__).parent / "fixtures" / "gold"
 
 
+@pytest.fixture(autouse=True)
+def no_libreoffice_left():
+    """A test that converted a DOC in this process leaves no LibreOffice running (office_server.py)."""
+    yield
+    from extract.readers import office_server
+
+    office_server.stop()
+
+
 @pytest.fixture(scope="session")
 def prefect_harness():
     from prefect.testing.utilities import prefect_test_harness

@@ -51,16 +51,19 @@ def test_runner_writes_every_figure(tmp_path):
     results = tmp_path / "results.json"
     subprocess.run([sys.executable, str(ROOT / "bench" / "run.py"), "--sizes", "8", "16", "--corpus",
                     str(tmp_path / "corpus"), "--work", str(tmp_path / "work"), "--speedup-n", "4", "--repeat", "1",
-                    "--scans", "0", "--pdf-sample", "1", "--text-sample", "2", "--results", str(results)],
+                    "--scans", "0", "--doc-rounds", "1", "--pdf-sample", "1", "--text-sample", "2",
+                    "--results", str(results)],
                    check=True, cwd=ROOT, capture_output=True, timeout=900)
     r = json.loads(results.read_text())
     for key in ("documents", "docs_per_s_cold", "cpu_s_cold", "peak_rss_mb", "peak_rss_mb_quarter", "warm_fraction",
                 "warm_wall_s_flow", "warm_wall_s_temporary_server", "overhead_fraction",
                 "pdf_ratio_vs_naive", "speedup_2_workers", "accuracy", "agency_year_query_s", "machine",
-                "mix", "growth", "nightly_1pct_fraction", "ocr_s_per_page", "national_year_projection_h"):
+                "mix", "growth", "nightly_1pct_fraction", "ocr_s_per_page", "national_year_projection_h",
+                "doc_s_per_doc"):
         assert key in r, key
     assert r["detail"]["accuracy"]["documents_loaded"] == r["documents"] == 16 == sum(r["mix"].values())
     assert [g["n"] for g in r["growth"]] == [8, 16] and r["growth"][1]["held_before"] == 8
     assert r["nightly"]["extracted"] == r["nightly"]["changed_seen"] + r["nightly"]["new_seen"] > 0
     assert 0 < r["accuracy"] <= 1 and r["peak_rss_mb"] > 0 and r["pdf_ratio_vs_naive"] > 0
-    assert r["machine"]["cores"] >= 1
+    assert r["machine"]["cores"] >= 1 and r["doc_s_per_doc"]["ratio"] > 0
+    assert json.loads((tmp_path / "work" / "growth" / "growth.json").read_text()) == r["growth"]

@@ -1,8 +1,11 @@
 """Legacy office formats (DOC, WPS, XLS, ET) through LibreOffice: convert to the OOXML twin, then read that.
 
-LibreOffice runs headless with a private profile in a temporary folder (so parallel
-conversions never share or lock one) and under a timeout (a hostile or huge file
-cannot hang the run). No LibreOffice → a ReadError that says so, never a crash.
+A process's conversions go to one long-lived LibreOffice (office_server.py: a start per file cost far more
+than the conversion). Where that cannot run (no UNO bridge, or XXGK_OFFICE_SERVER=0), each file gets a
+LibreOffice start of its own, headless with a private profile in a temporary folder (so parallel
+conversions never share or lock one). Either way under a timeout (a hostile or huge file cannot hang the
+run), and a file LibreOffice refuses is that document's ReadError. No LibreOffice → a ReadError that says
+so, never a crash.
 """
 from __future__ import annotations
 
@@ -13,7 +16,7 @@ import tempfile
 from pathlib import Path
 
 from extract.document import Document, ReadError
-from extract.readers import docx
+from extract.readers import docx, office_server
 
 TIMEOUT_S = 120
 _BINARIES = ("soffice", "libreoffice")
@@ -39,6 +42,9 @@ def convert(data: bytes, suffix: str, target: str) -> bytes:
     with tempfile.TemporaryDirectory(prefix="xxgk-lo-") as tmp:
         src = Path(tmp) / f"in{suffix}"
         src.write_bytes(data)
+        dst = Path(tmp) / f"out.{target.split(':')[0]}"
+        if office_server.convert(src, dst, target, binary, TIMEOUT_S):
+            return dst.read_bytes()
         out = Path(tmp) / "out"
         cmd = [
             binary, f"-env:UserInstallation={(Path(tmp) / 'profile').as_uri()}",
