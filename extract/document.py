@@ -10,9 +10,23 @@ from dataclasses import dataclass, field
 
 
 @dataclass
+class Word:
+    """A word of a line where a picture prints it: its left and right edges and its text's height, in points."""
+
+    x0: float
+    x1: float
+    text: str
+    height: float
+
+
+@dataclass
 class Line:
+    """A line of text; `words` where its words stand on the page, when a picture showed them (OCR): a
+    table printed without rules is a table only by where its figures stand (extract/readers/layout.py)."""
+
     text: str
     page: int = 1
+    words: list[Word] = field(default_factory=list)
 
 
 @dataclass

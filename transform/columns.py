@@ -131,6 +131,11 @@ def read_grid(report: Report, table: Table, rows: list[tuple[list[str], int]]) -
                 report.warn(table.key, table.rows[r].key, "", f"a cell holds two figures side by side "
                             f"({' | '.join(cells)}): a converter merged columns; cells left out", "count_mismatch")
             continue
+        stray = [c for j, c in enumerate(cells) if j > min(header_cols) and j not in header_cols and _is_figure(c)]
+        if stray and (r := _row_of(table, label, cursor)) is not None:
+            # a figure under no header: the header's positions do not say this row's columns
+            report.warn(table.key, table.rows[r].key, "", f"figures {stray} stand under no column's header "
+                        f"({' | '.join(cells)}): which columns the row's cells are in is not certain", "count_mismatch")
         by_position = {}
         for j, cols in sorted(header_cols.items()):
             r = header_rows.get(j)

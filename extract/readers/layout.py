@@ -8,10 +8,17 @@ is read as a grid: the columns are where its figures stand, line after line, and
 lines above them print a word over a column no figure reached (a column blank in every row); each
 line becomes a row of a label cell and one cell a column, blank where nothing stands. The parser then
 reads the grid by the positions its header names (`transform.columns`), as it reads an HTML table.
+
+A scan of a table printed without rules is the same case: OCR gives each word where it stands
+(`Line.words`), and `relaid` lays the words out in character columns, a line a line, to be read here as a
+text copy's are. One table finder for both.
 """
 from __future__ import annotations
 
 import re
+from statistics import median
+
+from extract.document import Block, Grid, Line, Word
 
 _TOKEN = re.compile(r"\S+")
 _FIGURE = re.compile(r"[+-]?\d+(?:\.\d+)?|[/—－-]")
@@ -184,3 +191,54 @@ def layout_tables(lines: list[str]) -> list[tuple[int, int, list[tuple[int, list
             out.append((a, b, [(k, _row(lines[k].expandtabs(), figs[k], cols)) for k in range(a, b) if lines[k].strip()]))
         i = end
     return out
+
+
+def _spaced(words: list[Word], left: float, unit: float) -> str:
+    """A line's words each at the character column where it stands (`unit` points a column), one space at
+    least between two: a CJK word counts fewer columns than it is wide, so it drifts left of its centre
+    as in a `pdftotext -layout` copy, never out of order."""
+    out = ""
+    for w in sorted(words, key=lambda w: w.x0):
+        col = round((w.x0 - left) / unit)
+        if out:
+            col = max(col, len(out) + 1)
+        out += " " * (col - len(out)) + w.text
+    return out
+
+
+def relaid(blocks: list[Block]) -> list[Block]:
+    """The blocks again with the tables that OCR'd lines print in aligned words (`Line.words`) read as
+    grids (`layout_tables`); [] when there are none. A column is half a line's height (about a digit's
+    width), over the whole document, so columns line up across pages."""
+    words = [w for b in blocks if isinstance(b, Line) for w in b.words]
+    if not words:
+        return []
+    unit, left = median(w.height for w in words) / 2, min(w.x0 for w in words)
+    out: list[Block] = []
+    run: list[Line] = []
+    found = False
+
+    def flush() -> None:
+        nonlocal found
+        texts = [_spaced(line.words, left, unit) if line.words else line.text for line in run]
+        tables = {a: (b, rows) for a, b, rows in layout_tables(texts)}
+        found = found or bool(tables)
+        k = 0
+        while k < len(run):
+            if k in tables:
+                end, rows = tables[k]
+                out.append(Grid([cells for _, cells in rows], pages=[run[n].page for n, _ in rows]))
+                k = end
+            else:
+                out.append(run[k])
+                k += 1
+        run.clear()
+
+    for b in blocks:
+        if isinstance(b, Line):
+            run.append(b)
+        else:
+            flush()
+            out.append(b)
+    flush()
+    return out if found else []

@@ -29,7 +29,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from extract.document import Grid, Line
+from extract.document import Grid, Line, Word
 from extract.readers.footer import FOOTER
 from extract.readers.ruling import INK, Table, find_tables
 from extract.readers.scanprep import level, skew_angle
@@ -45,6 +45,9 @@ PAD = 4  # px of white around a crop (at working resolution)
 FIGURE_CHARS = "0123456789./—-"
 FAINT = 225  # a column of a cell this dark (paper ~250) down nearly its whole height is what is left of a rule
 RULE_SHARE = 0.9  # of the cell's height: a figure crossing the column is as dark, but over its own height only
+WORD_GAP = 0.6  # of a line's ink height: white this wide parts two words (characters of one word stand closer)
+SOFT_GAP = 0.25  # of its ink's height: the white between two headers packed in narrow columns
+MIN_FIGURE_ROWS = 3  # figures standing one under another that make a column
 UNREAD = "?"  # the text of a cell OCR could not read: the parser warns on the cell ("unreadable cell '?'")
 _LOOKALIKES = str.maketrans("oODlI|", "000111")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -358,7 +361,8 @@ def _grid(page: Page, table: Table, number: int, warnings: list[str]) -> Grid:
 
 
 def _lines(boxes, number: int, scale: float) -> list[tuple[float, Line]]:
-    """Free text: one line per row of boxes, a space where boxes stand apart."""
+    """Free text: one line per row of boxes, a space where boxes stand apart, each box a word of the line
+    where it stands (in points)."""
     out: list[tuple[float, Line]] = []
     for bs in _text_rows(boxes):
         text = bs[0][1]
@@ -366,8 +370,92 @@ def _lines(boxes, number: int, scale: float) -> list[tuple[float, Line]]:
             gap = b[0][0] - prev[0][2]
             text += (" " if gap > (b[0][3] - b[0][1]) else "") + b[1]
         if not FOOTER.match(text):
-            out.append((min(b[0][1] for b in bs) / scale, Line(text, number)))
+            words = [Word(b[0][0] / scale, b[0][2] / scale, b[1], (b[0][3] - b[0][1]) / scale) for b in bs]
+            out.append((min(b[0][1] for b in bs) / scale, Line(text, number, words)))
     return out
+
+
+def _gaps(grey: np.ndarray, box: tuple[float, float, float, float],
+          share: float = WORD_GAP) -> list[tuple[int, int, int, int]]:
+    """A detected box cut where white as wide as `share` of its ink's height parts its ink: detection runs
+    the cells of a table printed without rules into one box (`1 1 0 0 2`, `结果维持纠正`), and a box cut
+    apart is a word per cell, each where it stands; a box over two lines of ink, or twice as tall as its
+    ink (detection's box of a lone figure, mapped back over white), is cut to its lines first. [] when
+    nothing parts it."""
+    x0, y0, x1, y1 = (int(round(v)) for v in box)
+    bands = _ink_lines(grey, (x0, y0, x1, y1))
+    if len(bands) > 1 or (bands and 2 * (bands[0][3] - bands[0][1]) < y1 - y0):
+        return [p for band in bands for p in (_gaps(grey, band, share) or [band])]
+    ink = grey[max(0, y0):y1, max(0, x0):x1] < INK
+    rows, cols = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
+    if len(cols) < 2:
+        return []
+    height = rows[-1] - rows[0] + 1
+    runs = np.flatnonzero(np.diff(cols) > 1)  # where a run of inked columns ends
+    cuts = [c for c in runs if cols[c + 1] - cols[c] - 1 >= share * height
+            and _tall(ink[:, cols[runs[runs < c][-1] + 1] if (runs < c).any() else cols[0]:cols[c] + 1], height)]
+    if not cuts:
+        return []
+    cuts = np.array(cuts)
+    starts, ends = [cols[0], *cols[cuts + 1]], [*cols[cuts] + 1, cols[-1] + 1]
+    return [(max(0, x0) + int(a), y0, max(0, x0) + int(b), y1) for a, b in zip(starts, ends)]
+
+
+def _tall(ink: np.ndarray, height: int) -> bool:
+    """Ink (the run of inked columns before a gap) that stands half the line's height or more: a glyph, not
+    the punctuation (、，。) whose own white after it is as wide as the gap between two words."""
+    rows = np.flatnonzero(ink.any(axis=1))
+    return len(rows) > 0 and rows[-1] - rows[0] + 1 >= height / 2
+
+
+def _piece_text(r: Reading) -> str:
+    """A piece of a box as read on its own: a figure over the figure alphabet where it reads as one, else
+    its text ('' for noise)."""
+    if r.score >= MIN_SCORE and _CJK.search(r.text):
+        return r.text
+    if r.figure_score >= MIN_SCORE and (figure := as_figure(r.figure)) is not None:
+        return figure
+    return r.text if r.score >= MIN_SCORE else ""
+
+
+def _words(page: Page, boxes: list) -> list:
+    """The detected boxes as words: every box that white parts (`_gaps`) replaced by its pieces, each
+    recognised on its own; then a header box standing over two or more figure columns (`_figure_xs`) cut
+    again at the narrower white between words (SOFT_GAP: narrow column headers packed side by side,
+    `商业企业 科研机构 社会公益组织`), which inside a label or a line of prose is no word's end."""
+    words = _pieces(page, boxes, lambda box: _gaps(page.grey, box))
+    xs = _figure_xs(words)
+    return _pieces(page, words, lambda box: _gaps(page.grey, box, SOFT_GAP) if sum(
+        box[0] <= x <= box[2] for x in xs) >= 2 else [])
+
+
+def _pieces(page: Page, boxes: list, cut_of) -> list:
+    """`boxes` with each box `cut_of` cuts replaced by its pieces, recognised (a figure read with doubt
+    read again larger, as in a grid's cells); a piece reading as nothing is dropped."""
+    cut = {i: pieces for i, (box, text, _) in enumerate(boxes)
+           if as_figure(text) is None and (pieces := cut_of(box))}
+    flat = [(i, p) for i, pieces in cut.items() for p in pieces]
+    reads = recognise([page.crop(p) for _, p in flat])
+    doubtful = [k for k, r in enumerate(reads) if as_figure(r.figure) and r.figure_score < SURE_SCORE]
+    for k, r in zip(doubtful, recognise([page.crop(flat[k][1], 2.0) for k in doubtful])):
+        if r.figure_score > reads[k].figure_score:
+            reads[k] = r
+    out = [b for i, b in enumerate(boxes) if i not in cut]
+    out += [(p, text, r.figure_score) for (_, p), r in zip(flat, reads) if (text := _piece_text(r))]
+    return out
+
+
+def _figure_xs(words: list) -> list[float]:
+    """Centres of the columns figures stand in, line after line: figure words' centres within a line
+    height of each other, MIN_FIGURE_ROWS of them at least."""
+    centres = sorted(((b[0] + b[2]) / 2, b[3] - b[1]) for b, text, _ in words if as_figure(text) is not None)
+    out: list[list[float]] = []
+    for x, h in centres:
+        if out and x - out[-1][-1] <= h:
+            out[-1].append(x)
+        else:
+            out.append([x])
+    return [sum(c) / len(c) for c in out if len(c) >= MIN_FIGURE_ROWS]
 
 
 def _free_boxes(grey: np.ndarray, tables: list[Table]) -> list:
@@ -408,5 +496,5 @@ def picture_blocks(grey: np.ndarray, fine: np.ndarray, scale: float, number: int
         grid = _grid(page, t, number, warnings)
         if grid.rows:
             blocks.append((t.box[1] / scale, grid))
-    blocks.extend(_lines(_free_boxes(page.grey, tables), number, scale))
+    blocks.extend(_lines(_words(page, _free_boxes(page.grey, tables)), number, scale))
     return blocks

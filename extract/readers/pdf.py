@@ -13,6 +13,7 @@ from extract.document import Document, Grid, Line, ReadError
 from extract.limits import check_pages
 from extract.readers import ocr, pictures  # pages without a text layer (scans) go through OCR when installed
 from extract.readers.footer import FOOTER
+from extract.readers.layout import relaid
 from extract.readers.pagebreak import continues, join
 from extract.readers.pdfium_objects import PdfiumPages
 
@@ -118,6 +119,7 @@ def read(data: bytes) -> Document:
             raise
         except Exception as e:
             raise ReadError(_pdf_error(e)) from None
+    doc.layout = relaid(doc.blocks) if doc.ocr_pages else []  # tables a scan prints without rules
     if n_chars == 0 and not doc.ocr_pages:
         raise ReadError("scanned PDF: no text layer (install xxgk[ocr] to read it)")
     if n_chars == 0 and not doc.text().strip():
