@@ -764,3 +764,33 @@ def test_figures_under_both_halves_of_one_cut_name_are_left_out_and_warned():
     assert report.cells[("active", "procurement", "procurement_items")].value == 6
     assert ("active", "procurement", "procurement_amount") not in report.cells
     assert any(n.row == "procurement" and n.col in ("", "procurement_amount") for n in report.notes())
+
+
+def test_rows_whose_figures_stand_on_lines_of_their_own_are_never_read_blank_unwarned():
+    """pdftotext -layout of a borderless print: two rows' labels on their own lines, their figures on lines
+    below with no label, interleaved (`8.属于行政查询事项` / `1.本机关不掌握…` / `10` / `252` / `2` / `12  1`).
+    Read by the character columns, the labelled lines are blank rows; every such row beside figures no label
+    claims is warned, so no figure goes missing behind a clean blank."""
+    from transform.schema import REQUEST_COLS, REQUESTS_OTHER_AS_ONE as table
+    name = "2019_shanghai_szfbgt.html"
+    cells = gold_cells(gold(name))
+    cols = list(REQUEST_COLS)
+    head = [" " * 50 + "申请人情况", _laid_out("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）",
+                                               {0: "自然人", 3: "法人或其他组织", 6: "总计"}),
+            " " * 43 + "商业企业 科研机构 社会公益组织 法律服务机构 其他"]
+    apart = ("denied_admin_query", "unable_not_held")
+    rows, held = [], []
+    for r in table.rows:
+        figures = {j: str(v) for j, c in enumerate(cols) if (v := cells[("requests", r.key, c)]) is not None}
+        if r.key in apart:
+            rows.append(("  " if r.group else "") + r.label)
+            held.append(figures)
+            if len(held) == len(apart):
+                rows += [_laid_out("", {j: f[j]}) for j in sorted(set().union(*held)) for f in held if j in f]
+        else:
+            rows.append(_laid_out(("  " if r.group else "") + r.label, figures))
+    text = (f"{gold(name)['agency']}2019年政府信息公开工作年度报告\n三、收到和处理政府信息公开申请情况\n"
+            + "\n".join(head + rows) + "\n四、政府信息公开行政复议、行政诉讼情况\n")
+    report = read(text, "r.txt")
+    wrong = {k: v for k, v in wrong_cells(report, name).items() if k[0] == "requests"}
+    assert wrong and unwarned(report, wrong) == []

@@ -89,6 +89,8 @@ def read_grid(report: Report, table: Table, rows: list[tuple[list[str], int]]) -
     width = max((len(cells) for cells, _ in rows), default=0)
     filled = 0
     cursor = 0
+    blank_rows: list[int] = []  # rows read all blank since the last row of figures
+    unclaimed = False  # a row of figures no label claims was met since then
     grid, grid_width = None, 0
     for row_cells, page in rows:
         cells = [nfkc(c or "") for c in row_cells]
@@ -145,6 +147,21 @@ def read_grid(report: Report, table: Table, rows: list[tuple[list[str], int]]) -
                 continue
             for col, value in zip(cols, _under(cells[j], len(cols))):
                 by_position.setdefault((r, col), []).append(value)
+        if figures and not by_position:  # figures no row label claims: the blank rows around them may be theirs
+            unclaimed = True
+            for b in blank_rows:
+                _warn_blank(report, table, b, cells)
+            blank_rows = []
+            continue
+        rows_here = {r for r, _ in by_position}
+        if all(not v.strip() for vs in by_position.values() for v in vs if v is not None):
+            if unclaimed:
+                for b in rows_here:
+                    _warn_blank(report, table, b, cells)
+            else:
+                blank_rows += sorted(rows_here)
+        elif figures:
+            blank_rows, unclaimed = [], False
         for (r, col), values in by_position.items():
             row = table.rows[r]
             if col not in row.cols:
@@ -177,6 +194,13 @@ def read_grid(report: Report, table: Table, rows: list[tuple[list[str], int]]) -
             missing = [c for c in row.cols if c not in got]
             report.warn(table.key, row.key, "", f"columns {missing} not printed; cells left out", "not_printed")
     return True
+
+
+def _warn_blank(report: Report, table: Table, r: int, cells: list[str]) -> None:
+    """Row r read all blank beside a row of figures no label claims (a copy printing a row's figures on
+    lines of their own, away from its label): the blanks may be those figures' places."""
+    report.warn(table.key, table.rows[r].key, "", "read as blank beside figures no row label claims: its cells "
+                "may be those figures", "placed")
 
 
 def _under(cell: str, n: int) -> list[str | None]:
