@@ -425,8 +425,37 @@ def _words(page: Page, boxes: list) -> list:
     `商业企业 科研机构 社会公益组织`), which inside a label or a line of prose is no word's end."""
     words = _pieces(page, boxes, lambda box: _gaps(page.grey, box))
     xs = _figure_xs(words)
-    return _pieces(page, words, lambda box: _gaps(page.grey, box, SOFT_GAP) if sum(
+    words = _pieces(page, words, lambda box: _gaps(page.grey, box, SOFT_GAP) if sum(
         box[0] <= x <= box[2] for x in xs) >= 2 else [])
+    return words + _missed_figures(page, words, _figure_xs(words))
+
+
+def _missed_figures(page: Page, words: list, xs: list[float]) -> list:
+    """Figures detection passed over: on a row of words that holds a figure, each figure column (`xs`) no
+    word of the row stands in is looked at where the row's figures stand, and ink there that reads as a
+    figure is a word. Detection in page context misses lone thin glyphs (a `0` or `1` alone in its column
+    of a table without rules); a cell read blank would otherwise lose its figure, or take a neighbour's."""
+    figures = [b for b, text, _ in words if as_figure(text) is not None]
+    if not xs or not figures:
+        return []
+    half = max(b[2] - b[0] for b in figures) / 2 + PAD
+    probes = []
+    for row in _text_rows(words):
+        band = [b for b, text, _ in row if as_figure(text) is not None]
+        if not band:
+            continue
+        y0, y1 = min(b[1] for b in band), max(b[3] for b in band)
+        for x in xs:
+            box = (int(x - half), int(y0), int(x + half), int(y1))
+            free = all(b[2] < box[0] or b[0] > box[2] for b, _, _ in row)
+            if free and (page.grey[box[1]:box[3], max(0, box[0]):box[2]] < INK).sum() >= 12:
+                probes.append(box)
+    out = []
+    for box, r in zip(probes, recognise([page.crop(b) for b in probes])):
+        figure = as_figure(r.figure)
+        if figure is not None and r.figure_score >= MIN_SCORE and not _CJK.search(r.text):
+            out.append((box, figure, r.figure_score))
+    return out
 
 
 def _pieces(page: Page, boxes: list, cut_of) -> list:
@@ -440,8 +469,29 @@ def _pieces(page: Page, boxes: list, cut_of) -> list:
     for k, r in zip(doubtful, recognise([page.crop(flat[k][1], 2.0) for k in doubtful])):
         if r.figure_score > reads[k].figure_score:
             reads[k] = r
+    texts = [_piece_text(r) for r in reads]
+    for i, pieces in cut.items():
+        ks = [k for k, (j, _) in enumerate(flat) if j == i]
+        for k, context in zip(ks, _in_context(boxes[i][1], pieces, [texts[k] for k in ks])):
+            texts[k] = context
     out = [b for i, b in enumerate(boxes) if i not in cut]
-    out += [(p, text, r.figure_score) for (_, p), r in zip(flat, reads) if (text := _piece_text(r))]
+    out += [(p, text, r.figure_score) for (_, p), r, text in zip(flat, reads, texts) if text]
+    return out
+
+
+def _in_context(whole: str, pieces: list, texts: list[str]) -> list[str]:
+    """The pieces of one line of ink with the words the box's own reading gave them: a recogniser reads a
+    character better among its neighbours than in a crop cut close around it (the title's 市 read alone as
+    币). Only where the box's reading has as many characters as its pieces' together, piece by piece, and
+    only words (CJK) for words: a figure keeps the reading of its own crop (read again larger if doubtful)."""
+    chars = whole.replace(" ", "")
+    if len({(p[1], p[3]) for p in pieces}) != 1 or len(chars) != sum(len(t) for t in texts):
+        return texts
+    out, at = [], 0
+    for t in texts:
+        piece = chars[at:at + len(t)]
+        at += len(t)
+        out.append(piece if _CJK.search(t) and _CJK.search(piece) else t)
     return out
 
 
