@@ -118,6 +118,24 @@ def test_page_furniture_of_a_browser_print_is_no_text():
     assert len(wrong_cells(joined, name)) <= 2 and joined.agency == gold(name)["agency"]
 
 
+@pytest.mark.parametrize("mark", ["-{}-", "- {} -"])
+@pytest.mark.parametrize("name", ["2021_pingtan_gaj.txt", "2025_suqian_shuyang_xzf.txt"])
+def test_page_numbers_run_into_a_line_joined_copy_are_no_values(name, mark):
+    """A copy with every line joined into one keeps the page numbers a converter printed at each page's
+    foot (`-3-`, `- 3 -`), inside the tables too; in the stream of values they would be a figure and a dash
+    cell. An unspaced mark is one word no table prints; spaced ones are taken out where they count pages
+    (n, n+1, … in order), never a table's dash cells around a figure."""
+    lines = sample(name).splitlines()
+    out = []
+    for i, line in enumerate(lines):
+        out.append(line)
+        if i % 20 == 19:
+            out.append(mark.format(i // 20 + 1))
+    report = read(" ".join(" ".join(out).split()), name + ".txt")
+    plain = read(" ".join(sample(name).split()), name + ".txt")
+    assert wrong_cells(report, name) == wrong_cells(plain, name)
+
+
 def test_agency_after_a_print_stamp_is_cleaned_and_a_non_name_is_flagged():
     name = "2021_pingtan_gaj.txt"
     text = sample(name)

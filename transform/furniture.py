@@ -22,8 +22,27 @@ _STAMP = re.compile(
 
 
 # the same marks inside a line that runs on (a copy with its lines joined): cut out, the rest kept
-_INLINE = re.compile(r"\d{1,4}/\d{1,2}/\d{1,4}\s*,\s*\d{1,2}:\d{2}\s*[AP]M|(?:file|https?)://\S+\s+\d+\s*/\s*\d+")
+# (a page number in dashes, `-3-`, is one word: a table's dash cells and figures stand apart, `— 3 —`)
+_INLINE = re.compile(r"\d{1,4}/\d{1,2}/\d{1,4}\s*,\s*\d{1,2}:\d{2}\s*[AP]M|(?:file|https?)://\S+\s+\d+\s*/\s*\d+"
+                     r"|(?<!\S)[-—–]\d{1,3}[-—–](?!\S)")
 LONG = 200  # a line longer than this is text run together, never furniture as a whole
+_SPACED_PAGE = re.compile(r"(?<!\S)[-—–]\s(\d{1,3})\s[-—–](?!\S)")  # `- 4 -`: also dash cells around a figure
+
+
+def _counted(text: str) -> list[re.Match]:
+    """The `- n -` marks of a line run together that count pages: two or more, numbered n, n+1, … in
+    order. A table's dash cells around a figure (`— 3 —`) do not make such a run."""
+    marks = list(_SPACED_PAGE.finditer(text))
+    nums = [int(m[1]) for m in marks]
+    ok = len(marks) >= 2 and all(b == a + 1 for a, b in zip(nums, nums[1:]))
+    return marks if ok else []
+
+
+def _uncounted(text: str) -> str:
+    """The line without its page-counting `- n -` marks."""
+    for m in reversed(_counted(text)):
+        text = text[:m.start()] + " " + text[m.end():]
+    return text
 
 
 def furniture(doc: Document) -> set[str]:
@@ -38,9 +57,10 @@ def furniture(doc: Document) -> set[str]:
 def without_furniture(doc: Document) -> Document:
     """The document less its page furniture lines."""
     drop = furniture(doc)
-    long = [b for b in doc.blocks if isinstance(b, Line) and len(b.text) > LONG and _INLINE.search(b.text)]
+    long = [b for b in doc.blocks if isinstance(b, Line) and len(b.text) > LONG
+            and (_INLINE.search(b.text) or _counted(b.text))]
     if not drop and not long:
         return doc
-    blocks = [Line(_INLINE.sub(" ", b.text), b.page) if any(b is x for x in long) else b
+    blocks = [Line(_uncounted(_INLINE.sub(" ", b.text)), b.page) if any(b is x for x in long) else b
               for b in doc.blocks if not (isinstance(b, Line) and b.text in drop)]
     return Document(doc.format, blocks, doc.title, doc.warnings, doc.ocr_pages)
