@@ -700,18 +700,23 @@ def _laid_out(label: str, cells: dict[int, str], width: int = 6, at: int = 40) -
     return line
 
 
+def _sparse_layout():
+    """The sparse 2019 report's table 三 as pdftotext -layout prints it: template, sample, gold cells,
+    columns, and the header lines (CJK words packed with single spaces, drifting off their columns)."""
+    from transform.schema import REQUEST_COLS, REQUESTS_OTHER_AS_ONE as table
+    name = "2019_shanghai_szfbgt.html"
+    head = [" " * 50 + "申请人情况", _laid_out("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）",
+                                               {0: "自然人", 3: "法人或其他组织", 6: "总计"}),
+            " " * 43 + "商业企业 科研机构 社会公益组织 法律服务机构 其他"]
+    return table, name, gold_cells(gold(name)), list(REQUEST_COLS), head
+
+
 def test_a_sparse_table_printed_in_spaces_is_read_by_its_columns():
     """pdftotext -layout of a sparse table (2019 Shanghai: most cells blank): a blank cell is only a gap, so
     read as a stream the figures lose their columns (`258 12 1 1`). The copy keeps where each figure stands,
     and the header names the columns above them, its CJK words packed with single spaces and drifting off
     their columns, in order: read as a grid of character columns, every cell is where the report put it."""
-    from transform.schema import REQUEST_COLS, REQUESTS_OTHER_AS_ONE as table
-    name = "2019_shanghai_szfbgt.html"
-    cells = gold_cells(gold(name))
-    cols = list(REQUEST_COLS)
-    head = [" " * 50 + "申请人情况", _laid_out("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）",
-                                               {0: "自然人", 3: "法人或其他组织", 6: "总计"}),
-            " " * 43 + "商业企业 科研机构 社会公益组织 法律服务机构 其他"]
+    table, name, cells, cols, head = _sparse_layout()
     rows = [_laid_out(("  " if r.group else "") + r.label,
                       {j: str(v) for j, c in enumerate(cols) if (v := cells[("requests", r.key, c)]) is not None})
             for r in table.rows]
@@ -789,13 +794,7 @@ def test_rows_whose_figures_stand_on_lines_of_their_own_are_never_read_blank_unw
     below with no label, interleaved (`8.属于行政查询事项` / `1.本机关不掌握…` / `10` / `252` / `2` / `12  1`).
     Read by the character columns, the labelled lines are blank rows; every such row beside figures no label
     claims is warned, so no figure goes missing behind a clean blank."""
-    from transform.schema import REQUEST_COLS, REQUESTS_OTHER_AS_ONE as table
-    name = "2019_shanghai_szfbgt.html"
-    cells = gold_cells(gold(name))
-    cols = list(REQUEST_COLS)
-    head = [" " * 50 + "申请人情况", _laid_out("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）",
-                                               {0: "自然人", 3: "法人或其他组织", 6: "总计"}),
-            " " * 43 + "商业企业 科研机构 社会公益组织 法律服务机构 其他"]
+    table, name, cells, cols, head = _sparse_layout()
     apart = ("denied_admin_query", "unable_not_held")
     rows, held = [], []
     for r in table.rows:

@@ -150,14 +150,14 @@ def read_grid(report: Report, table: Table, rows: list[tuple[list[str], int]]) -
         if figures and not by_position:  # figures no row label claims: the blank rows around them may be theirs
             unclaimed = True
             for b in blank_rows:
-                _warn_blank(report, table, b, cells)
+                _warn_blank(report, table, b)
             blank_rows = []
             continue
         rows_here = {r for r, _ in by_position}
         if all(not v.strip() for vs in by_position.values() for v in vs if v is not None):
             if unclaimed:
                 for b in rows_here:
-                    _warn_blank(report, table, b, cells)
+                    _warn_blank(report, table, b)
             else:
                 blank_rows += sorted(rows_here)
         elif figures:
@@ -196,7 +196,7 @@ def read_grid(report: Report, table: Table, rows: list[tuple[list[str], int]]) -
     return True
 
 
-def _warn_blank(report: Report, table: Table, r: int, cells: list[str]) -> None:
+def _warn_blank(report: Report, table: Table, r: int) -> None:
     """Row r read all blank beside a row of figures no label claims (a copy printing a row's figures on
     lines of their own, away from its label): the blanks may be those figures' places."""
     report.warn(table.key, table.rows[r].key, "", "read as blank beside figures no row label claims: its cells "
