@@ -10,6 +10,8 @@ is absent, with a warning, never shifted into a neighbour's place.
 """
 from __future__ import annotations
 
+from rapidfuzz import fuzz
+
 from transform.labels import nfkc, norm, similarity
 from transform.numbers import merged_figures, parse_value
 from transform.report import Cell, Report
@@ -63,6 +65,24 @@ def columns_named(table: Table, cells: list[str]) -> dict[int, tuple[str, ...]]:
         named = found.get(j) or pieces.get(j, [])
         if named and covered[j] >= len(texts[j]) and (len(named) > 1 or j not in out):
             out[j] = tuple(dict.fromkeys(col for _, col in sorted(named)))
+    return _near_named(table, texts, out)
+
+
+def _near_named(table: Table, texts: list[str], out: dict[int, tuple[str, ...]]) -> dict[int, tuple[str, ...]]:
+    """A header cell that names no column but misses one character of a name (OCR passed over the `果` of a
+    name wrapped `结` / `果` / `维` / `持`) names it where the template's order puts that column: right before
+    the column its right neighbour names, or right after its left neighbour's."""
+    order = list(table.col_labels)
+    for j, text in enumerate(texts):
+        if j in out or len(text) < 2:
+            continue
+        near = [c for c, label in table.col_labels.items() if fuzz.ratio(norm(label), text) >= MATCH]
+        if len(near) != 1:
+            continue
+        k = order.index(near[0])
+        right, left = out.get(j + 1, ()), out.get(j - 1, ())
+        if (right and k + 1 < len(order) and right[0] == order[k + 1]) or (left and k and left[-1] == order[k - 1]):
+            out[j] = (near[0],)
     return out
 
 

@@ -19,6 +19,7 @@ import re
 from statistics import median
 
 from extract.document import Block, Grid, Line, Word
+from extract.readers.headed_row import headed_row
 
 _TOKEN = re.compile(r"\S+")
 _FIGURE = re.compile(r"[+-]?\d+(?:\.\d+)?|[/—－-]")
@@ -208,8 +209,9 @@ def _spaced(words: list[Word], left: float, unit: float) -> str:
 
 def relaid(blocks: list[Block]) -> list[Block]:
     """The blocks again with the tables that OCR'd lines print in aligned words (`Line.words`) read as
-    grids (`layout_tables`); [] when there are none. A column is half a line's height (about a digit's
-    width), over the whole document, so columns line up across pages."""
+    grids (`layout_tables`, and a lone row of figures under a stacked header, `headed_row`); [] when there
+    are none. A column is half a line's height (about a digit's width), over the whole document, so
+    columns line up across pages."""
     words = [w for b in blocks if isinstance(b, Line) for w in b.words]
     if not words:
         return []
@@ -221,14 +223,18 @@ def relaid(blocks: list[Block]) -> list[Block]:
     def flush() -> None:
         nonlocal found
         texts = [_spaced(line.words, left, unit) if line.words else line.text for line in run]
-        tables = {a: (b, rows) for a, b, rows in layout_tables(texts)}
+        tables = {a: (b, Grid([cells for _, cells in rows], pages=[run[n].page for n, _ in rows]))
+                  for a, b, rows in layout_tables(texts)}
+        inside = {n for a, (b, _) in tables.items() for n in range(a, b)}
+        for k in range(len(run)):
+            if k not in inside and (one := headed_row(run, k)) is not None and not inside & set(range(one[0], k)):
+                tables[one[0]] = (k + 1, one[1])
         found = found or bool(tables)
         k = 0
         while k < len(run):
             if k in tables:
-                end, rows = tables[k]
-                out.append(Grid([cells for _, cells in rows], pages=[run[n].page for n, _ in rows]))
-                k = end
+                k, grid = tables[k]
+                out.append(grid)
             else:
                 out.append(run[k])
                 k += 1

@@ -47,7 +47,9 @@ FAINT = 225  # a column of a cell this dark (paper ~250) down nearly its whole h
 RULE_SHARE = 0.9  # of the cell's height: a figure crossing the column is as dark, but over its own height only
 WORD_GAP = 0.6  # of a line's ink height: white this wide parts two words (characters of one word stand closer)
 SOFT_GAP = 0.25  # of its ink's height: the white between two headers packed in narrow columns
+HEADER_WORD = 6  # characters: a box read as words no longer than this, spaces between, is a line of headers
 MIN_FIGURE_ROWS = 3  # figures standing one under another that make a column
+HEAD_ROWS = 6  # rows of header words above a lone row of figures (a name wrapped over four, two of groups)
 UNREAD = "?"  # the text of a cell OCR could not read: the parser warns on the cell ("unreadable cell '?'")
 _LOOKALIKES = str.maketrans("oODlI|", "000111")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -90,11 +92,13 @@ def _figure_index() -> np.ndarray:
 
 @lru_cache(maxsize=1)
 def _lookalikes() -> list[tuple[int, list[int]]]:
-    """(position in the figure alphabet, ids of the letters mistaken for that figure): o/O/D for 0, l/I/| for 1."""
+    """(position in the figure alphabet, ids of the letters mistaken for that figure): o/O/D for 0, l/I/| for 1,
+    and each figure's full-width form (a lone `1` read `１`, sure as text, next to nothing as a figure)."""
     chars = _engine().text_rec.postprocess_op.character
     index = list(_figure_index())
     out = []
-    for figure, letters in (("0", "oOD"), ("1", "lI|")):
+    for figure in "0123456789./":
+        letters = chr(ord(figure) + 0xFEE0) + {"0": "oOD", "1": "lI|"}.get(figure, "")
         ids = [chars.index(c) for c in letters if c in chars]
         if figure in chars and ids:
             out.append((index.index(chars.index(figure)), ids))
@@ -401,6 +405,20 @@ def _gaps(grey: np.ndarray, box: tuple[float, float, float, float],
     return [(max(0, x0) + int(a), y0, max(0, x0) + int(b), y1) for a, b in zip(starts, ends)]
 
 
+def _widest_gaps(grey: np.ndarray, box: tuple[float, float, float, float], n: int) -> list[tuple[int, int, int, int]]:
+    """A box the recogniser read as `n` words, cut at the n - 1 widest runs of white between its inked
+    columns: its own spaces say how many words it holds, the white says where they part. [] when the ink
+    has fewer gaps than that."""
+    x0, y0, x1, y1 = (int(round(v)) for v in box)
+    cols = np.flatnonzero((grey[max(0, y0):y1, max(0, x0):x1] < INK).any(axis=0))
+    runs = np.flatnonzero(np.diff(cols) > 1)
+    if len(runs) < n - 1:
+        return []
+    cuts = np.sort(runs[np.argsort(cols[runs + 1] - cols[runs], kind="stable")[::-1][:n - 1]])
+    starts, ends = [cols[0], *cols[cuts + 1]], [*cols[cuts] + 1, cols[-1] + 1]
+    return [(max(0, x0) + int(a), y0, max(0, x0) + int(b), y1) for a, b in zip(starts, ends)]
+
+
 def _tall(ink: np.ndarray, height: int) -> bool:
     """Ink (the run of inked columns before a gap) that stands half the line's height or more: a glyph, not
     the punctuation (、，。) whose own white after it is as wide as the gap between two words."""
@@ -422,39 +440,63 @@ def _words(page: Page, boxes: list) -> list:
     """The detected boxes as words: every box that white parts (`_gaps`) replaced by its pieces, each
     recognised on its own; then a header box standing over two or more figure columns (`_figure_xs`) cut
     again at the narrower white between words (SOFT_GAP: narrow column headers packed side by side,
-    `商业企业 科研机构 社会公益组织`), which inside a label or a line of prose is no word's end."""
+    `商业企业 科研机构 社会公益组织`), which inside a label or a line of prose is no word's end. A box the
+    recogniser itself read with spaces in it (a header line of narrow columns over a single row of
+    figures, `总计 结果 结果 其他 尚未`) is cut where its own spaces say (`_widest_gaps`); each figure's box
+    is cut to its ink (`_inked`)."""
     words = _pieces(page, boxes, lambda box: _gaps(page.grey, box))
     xs = _figure_xs(words)
-    words = _pieces(page, words, lambda box: _gaps(page.grey, box, SOFT_GAP) if sum(
-        box[0] <= x <= box[2] for x in xs) >= 2 else [])
+    spaced = {box: len(parts) for box, text, _ in words
+              if len(parts := text.split()) > 1 and max(map(len, parts)) <= HEADER_WORD}
+    words = _pieces(page, words, lambda box: _widest_gaps(page.grey, box, spaced[box]) if box in spaced
+                    else _gaps(page.grey, box, SOFT_GAP) if sum(box[0] <= x <= box[2] for x in xs) >= 2 else [])
+    words = [(_inked(page.grey, b) if as_figure(text) is not None else b, text, score) for b, text, score in words]
     return words + _missed_figures(page, words, _figure_xs(words))
+
+
+def _inked(grey: np.ndarray, box: tuple) -> tuple:
+    """A figure's box cut to its ink's width: detection's box of a lone figure reaches out over white (a `7`
+    boxed from the `2` beside it on), and a word laid out where its box starts would join its neighbour's
+    column."""
+    x0, y0, x1, y1 = (int(round(v)) for v in box)
+    cols = np.flatnonzero((grey[max(0, y0):y1, max(0, x0):x1] < INK).any(axis=0))
+    return box if len(cols) == 0 else (max(0, x0) + int(cols[0]), box[1], max(0, x0) + int(cols[-1]) + 1, box[3])
 
 
 def _missed_figures(page: Page, words: list, xs: list[float]) -> list:
     """Figures detection passed over: on a row of words that holds a figure, each figure column (`xs`) no
     word of the row stands in is looked at where the row's figures stand, and ink there that reads as a
     figure is a word. Detection in page context misses lone thin glyphs (a `0` or `1` alone in its column
-    of a table without rules); a cell read blank would otherwise lose its figure, or take a neighbour's."""
+    of a table without rules); a cell read blank would otherwise lose its figure, or take a neighbour's.
+    A row of figures alone (no label: table 四's one row) has no figure columns to go by; there the short
+    header words standing above it (HEAD_ROWS rows up) say where its columns are."""
     figures = [b for b, text, _ in words if as_figure(text) is not None]
-    if not xs or not figures:
+    if not figures:
         return []
     half = max(b[2] - b[0] for b in figures) / 2 + PAD
     probes = []
-    for row in _text_rows(words):
+    rows = _text_rows(words)
+    for i, row in enumerate(rows):
         band = [b for b, text, _ in row if as_figure(text) is not None]
         if not band:
             continue
         y0, y1 = min(b[1] for b in band), max(b[3] for b in band)
-        for x in xs:
-            box = (int(x - half), int(y0), int(x + half), int(y1))
-            free = all(b[2] < box[0] or b[0] > box[2] for b, _, _ in row)
+        spans = [(x - half, x + half) for x in xs]
+        if len(band) == len(row):  # a header word's cell: its figure may stand anywhere under the word
+            spans += [(b[0] - PAD, b[2] + PAD) for above in rows[max(0, i - HEAD_ROWS):i] for b, text, _ in above
+                      if as_figure(text) is None and len(text) <= 4]
+        looked: list[tuple[int, int, int, int]] = []
+        for a, z in sorted(spans):
+            box = (int(a), int(y0), int(z), int(y1))
+            free = all(b[2] < box[0] or b[0] > box[2] for b, _, _ in [*row, *((p, "", 0) for p in looked)])
             if free and (page.grey[box[1]:box[3], max(0, box[0]):box[2]] < INK).sum() >= 12:
                 probes.append(box)
+                looked.append(box)
     out = []
     for box, r in zip(probes, recognise([page.crop(b) for b in probes])):
         figure = as_figure(r.figure)
         if figure is not None and r.figure_score >= MIN_SCORE and not _CJK.search(r.text):
-            out.append((box, figure, r.figure_score))
+            out.append((_inked(page.grey, box), figure, r.figure_score))
     return out
 
 
