@@ -81,6 +81,19 @@ def test_column_rules_break_a_tie_rows_alone_cannot():
     assert sorted((n.col, n.code) for n in report.notes()) == sorted((c, "split") for c in cols)
 
 
+def test_a_column_rule_with_rows_left_unread_still_bounds_the_rest():
+    # 2023 Pingtan's table 三 squeezed out of a `pdftotext -layout` copy: '220000022' reads 22|0|…|22 or
+    # 2|20|0|…|22 by its own total; other outcome rows are unread (the copy broke them), so R2 cannot be
+    # summed, but counts are never negative: 20 granted to companies cannot sit under a total of 1
+    report = Report("t")
+    cols = REQUESTS_2021.row("granted").cols
+    for c, v in zip(cols, [80, 1, 0, 0, 0, 0, 81]):
+        report.cells[("requests", "results_total", c)] = Cell(v, "number", str(v))
+    resolve_fused(report, REQUESTS_2021, [_run(REQUESTS_2021, "granted", "220000022")])
+    assert _row_cells(report, "requests", "granted") == dict(zip(cols, [22, 0, 0, 0, 0, 0, 22]))
+    assert {n.code for n in report.notes()} == {"split"}
+
+
 def test_report_breaking_its_own_column_rule_falls_back_to_row_totals_with_a_warning():
     report = Report("t")
     cols = REQUESTS_2021.row("new_received").cols

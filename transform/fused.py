@@ -286,7 +286,8 @@ def resolve_fused(
                 known[k] = Decimal(0)
     runs = [run for run in runs if not run.blank]
     open_cells = {k for run in runs for k in run.cells}
-    eqs = [eq for eq in equations(table) if all(k in known or k in open_cells for k in eq[0] + eq[1])]
+    # a rule over cells some of which stay unread still bounds the rest: counts are never negative
+    eqs = [eq for eq in equations(table) if any(k in open_cells for k in eq[0] + eq[1])]
 
     cands: list[list[Split]] = []
     live: list[FusedRun] = []
@@ -309,7 +310,7 @@ def resolve_fused(
         cands.append(ok)
         live.append(run)
     solved = {k for run in live for k in run.cells}
-    eqs = [eq for eq in eqs if all(k in known or k in solved for k in eq[0] + eq[1])]
+    eqs = [eq for eq in eqs if any(k in solved for k in eq[0] + eq[1])]
     seen = _joint(live, cands, known, eqs)
     if seen is None:
         report.warnings.append(
