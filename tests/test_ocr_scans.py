@@ -195,15 +195,3 @@ def test_a_cut_box_keeps_the_words_its_own_reading_gave_them():
     assert ocr._in_context("结果维持 8", row, ["结果维特", "3"]) == ["结果维持", "3"]
     assert ocr._in_context("结果维持 8", [(0, 10, 80, 30), (0, 40, 80, 60)], ["结果维特", "3"]) == ["结果维特", "3"]
     assert ocr._in_context("结果维 8", row, ["结果维特", "3"]) == ["结果维特", "3"]
-
-
-def test_crops_are_batched_only_with_crops_of_about_their_width():
-    """Every crop of a recogniser batch is padded to the batch's widest: a heading batched with lines of
-    prose costs as much as one of them (page 1 of the Hongze scan: 8.2 s of CPU in batches of 16 mixed widths,
-    2.1 s one by one). Cells of one shape still go together, up to BATCH."""
-    ratios = [2.0] * 20 + [29.6, 5.6, 27.4, 2.1, 4.3]
-    batches = ocr._batches(ratios)
-    assert sorted(i for b in batches for i in b) == list(range(len(ratios)))
-    assert all(len(b) <= ocr.BATCH and max(ratios[i] for i in b) <= ocr.SPREAD * min(ratios[i] for i in b)
-               for b in batches)
-    assert len(batches[0]) == ocr.BATCH

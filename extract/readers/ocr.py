@@ -38,9 +38,7 @@ MIN_SCORE = 0.3  # recognition below this is noise
 SURE_SCORE = 0.95  # a figure read below this is read again at twice the resolution
 LOW_SCORE = 0.8  # a figure finally read below this is kept but warned about
 RUNNER_UP = 0.02  # a second choice at a step scored below this is no reading the recogniser considered
-BATCH = 16  # crops per recogniser call at most (sorted by width, so a batch pads little)
-SPREAD = 1.1  # a batch's widest crop (width to height) at most this many times its narrowest: each crop is
-# padded to the widest, and lines of prose (ratio 30) batched with short headings (ratio 5) cost 4 times their own
+BATCH = 16  # crops per recogniser call (sorted by width, so a batch pads little)
 MIN_RATIO = 2.0  # a crop narrower than twice its height is padded to that, not to PP-OCR's 320×48: a cell of
 # one or two digits costs a fifth of a text line (the recogniser's cost goes with its input's width)
 PAD = 4  # px of white around a crop (at working resolution)
@@ -152,48 +150,28 @@ def recognise(crops: list[np.ndarray]) -> list[Reading]:
     rec = _engine().text_rec
     chars = rec.postprocess_op.character
     index = _figure_index()
-    ratios = [max(MIN_RATIO, c.shape[1] / c.shape[0]) for c in crops]
+    order = np.argsort([c.shape[1] / c.shape[0] for c in crops])
     out: list[Reading | None] = [None] * len(crops)
-    for batch in _batches(ratios):
-        ratio = ratios[batch[-1]]
-        norm = np.concatenate([rec.resize_norm_img(np.repeat(crops[i][..., None], 3, axis=2), ratio)[None]
-                               for i in batch])
+    for start in range(0, len(crops), BATCH):
+        batch = [crops[i] for i in order[start:start + BATCH]]
+        ratio = max(MIN_RATIO, *(c.shape[1] / c.shape[0] for c in batch))
+        norm = np.concatenate([rec.resize_norm_img(np.repeat(c[..., None], 3, axis=2), ratio)[None] for c in batch])
         preds = rec.session(norm.astype(np.float32))[0]
-        for k, steps in zip(batch, preds):
+        for k, steps in zip(order[start:start + BATCH], preds):
             text, score, _ = _decode(steps, chars)
             out[k] = Reading(text, score, *_decode(_figure_probs(steps, index), chars, index))
     return out  # type: ignore[return-value]
 
 
-def _batches(ratios: list[float]) -> list[list[int]]:
-    """Crops (by their width-to-height ratios) in recogniser batches, narrowest first: every crop of a batch
-    is padded to its widest, so a batch holds at most BATCH crops within SPREAD of its narrowest."""
-    out: list[list[int]] = []
-    for i in np.argsort(ratios, kind="stable"):
-        if out and len(out[-1]) < BATCH and ratios[i] <= SPREAD * ratios[out[-1][0]]:
-            out[-1].append(int(i))
-        else:
-            out.append([int(i)])
-    return out
-
-
 def detect(grey: np.ndarray) -> list[tuple[tuple[float, float, float, float], str, float]]:
-    """Text boxes (x0, y0, x1, y1), text and score of a picture with no grid: the engine's detection (which
-    pads a short band before detecting in it), then each box recognised by `recognise`, batched by width as
-    the cells are (the engine's own recogniser pads a heading to the width of the prose lines it is batched
-    with)."""
-    quads, _ = _engine()(np.repeat(grey[..., None], 3, axis=2), use_cls=False, use_rec=False)  # letterboxed
-    if not quads:
-        return []
-    h, w = grey.shape[:2]
-    boxes = []
-    for pts in quads:
-        xs, ys = [float(p[0]) for p in pts], [float(p[1]) for p in pts]
-        box = (max(0.0, min(xs)), max(0.0, min(ys)), min(float(w), max(xs)), min(float(h), max(ys)))
-        if box[2] - box[0] >= 2 and box[3] - box[1] >= 2:
-            boxes.append(box)
-    reads = recognise([grey[int(b[1]):int(np.ceil(b[3])), int(b[0]):int(np.ceil(b[2]))] for b in boxes])
-    return [(b, r.text.strip(), r.score) for b, r in zip(boxes, reads) if r.text.strip() and r.score >= MIN_SCORE]
+    """Text boxes (x0, y0, x1, y1), text and score of a picture with no grid: detection, then recognition."""
+    result, _ = _engine()(np.repeat(grey[..., None], 3, axis=2), use_cls=False, text_score=MIN_SCORE)
+    out = []
+    for pts, text, score in result or []:
+        xs, ys = [p[0] for p in pts], [p[1] for p in pts]
+        if text.strip():
+            out.append(((min(xs), min(ys), max(xs), max(ys)), text.strip(), float(score)))
+    return out
 
 
 def as_figure(text: str) -> str | None:
