@@ -17,18 +17,18 @@ import re
 
 from extract.document import Grid, Line, Word
 
-_FIGURE = re.compile(r"[+-]?\d+(?:\.\d+)?|[/—－-]")
+FIGURE = re.compile(r"[+-]?\d+(?:\.\d+)?|[/—－-]")  # a figure cell's whole text (also layout.py's)
 HEAD = 6  # header lines looked at above the row (four of a wrapped name, two of groups)
 MAX_WORD = 10  # characters: a longer word is a heading or prose, where the header ends
 MIN_COLUMNS = 3  # stacked columns that make a header
 
 
 def _figure_row(line: Line) -> bool:
-    return len(line.words) >= 2 and all(_FIGURE.fullmatch(w.text) for w in line.words)
+    return len(line.words) >= 2 and all(FIGURE.fullmatch(w.text) for w in line.words)
 
 
 def _header_line(line: Line) -> bool:
-    return bool(line.words) and not any(_FIGURE.fullmatch(w.text) for w in line.words) \
+    return bool(line.words) and not any(FIGURE.fullmatch(w.text) for w in line.words) \
         and all(len(w.text) <= MAX_WORD for w in line.words)
 
 

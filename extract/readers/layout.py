@@ -19,10 +19,9 @@ import re
 from statistics import median
 
 from extract.document import Block, Grid, Line, Word
-from extract.readers.headed_row import headed_row
+from extract.readers.headed_row import FIGURE as _FIGURE, headed_row
 
 _TOKEN = re.compile(r"\S+")
-_FIGURE = re.compile(r"[+-]?\d+(?:\.\d+)?|[/—－-]")
 GAP = 2  # spaces that part a label from the first figure: one space is inside text (`受理 44 件`)
 NEAR = 2.5  # characters between two centres of one column
 NEW = 8.0  # drift past which a header word stands over a column of its own

@@ -31,6 +31,7 @@ import numpy as np
 
 from extract.document import Grid, Line, Word
 from extract.readers.footer import FOOTER
+from extract.readers.headed_row import HEAD as HEAD_ROWS
 from extract.readers.ruling import INK, Table, find_tables
 from extract.readers.scanprep import level, skew_angle
 
@@ -49,7 +50,6 @@ WORD_GAP = 0.6  # of a line's ink height: white this wide parts two words (chara
 SOFT_GAP = 0.25  # of its ink's height: the white between two headers packed in narrow columns
 HEADER_WORD = 6  # characters: a box read as words no longer than this, spaces between, is a line of headers
 MIN_FIGURE_ROWS = 3  # figures standing one under another that make a column
-HEAD_ROWS = 6  # rows of header words above a lone row of figures (a name wrapped over four, two of groups)
 UNREAD = "?"  # the text of a cell OCR could not read: the parser warns on the cell ("unreadable cell '?'")
 _LOOKALIKES = str.maketrans("oODlI|", "000111")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -485,13 +485,13 @@ def _missed_figures(page: Page, words: list, xs: list[float]) -> list:
         if len(band) == len(row):  # a header word's cell: its figure may stand anywhere under the word
             spans += [(b[0] - PAD, b[2] + PAD) for above in rows[max(0, i - HEAD_ROWS):i] for b, text, _ in above
                       if as_figure(text) is None and len(text) <= 4]
-        looked: list[tuple[int, int, int, int]] = []
+        taken = [b for b, _, _ in row]  # the row's words, then each box already looked at
         for a, z in sorted(spans):
             box = (int(a), int(y0), int(z), int(y1))
-            free = all(b[2] < box[0] or b[0] > box[2] for b, _, _ in [*row, *((p, "", 0) for p in looked)])
+            free = all(b[2] < box[0] or b[0] > box[2] for b in taken)
             if free and (page.grey[box[1]:box[3], max(0, box[0]):box[2]] < INK).sum() >= 12:
                 probes.append(box)
-                looked.append(box)
+                taken.append(box)
     out = []
     for box, r in zip(probes, recognise([page.crop(b) for b in probes])):
         figure = as_figure(r.figure)
